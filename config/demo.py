@@ -1,0 +1,66 @@
+"""Demo users (and, as the project grows, demo work) for the embedded set-up.
+
+Every role has a user; handlers work for real units (望京街道, 南磨房地区, 朝阳区城管委, 市水务局,
+自来水集团 …). All share the password in ``settings.DEMO_PASSWORD``. Idempotent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from dispatch.choices import MembershipRole
+from dispatch.models import Unit
+from dispatch.services import membership_grant
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    unit_code: str
+    role: str
+
+
+DEMO_USERS = [
+    DemoUser("agent", "王芳", "HOTLINE", MembershipRole.AGENT),
+    DemoUser("agent2", "李静", "HOTLINE", MembershipRole.AGENT),
+    DemoUser("dispatcher", "张伟", "HOTLINE", MembershipRole.DISPATCHER),
+    DemoUser("callback", "刘洋", "HOTLINE", MembershipRole.CALLBACK),
+    DemoUser("supervisor", "陈明", "HOTLINE", MembershipRole.SUPERVISOR),
+    DemoUser("assessor", "赵敏", "HOTLINE", MembershipRole.ASSESSOR),
+    DemoUser("chaoyang_supervisor", "孙强", "G110105", MembershipRole.SUPERVISOR),
+    DemoUser("wangjing", "周丽", "S110105026", MembershipRole.HANDLER),
+    DemoUser("nanmofang", "吴军", "S110105021", MembershipRole.HANDLER),
+    DemoUser("sanlitun", "郑涛", "S110105004", MembershipRole.HANDLER),
+    DemoUser("zhongguancun", "冯雪", "S110108011", MembershipRole.HANDLER),
+    DemoUser("yongshun", "何平", "S110112120", MembershipRole.HANDLER),
+    DemoUser("chaoyang_cgw", "高峰", "D110105-urban_management", MembershipRole.HANDLER),
+    DemoUser("chaoyang_zjw", "林娜", "D110105-housing", MembershipRole.HANDLER),
+    DemoUser("chaoyang_traffic", "马超", "D110105-traffic_police", MembershipRole.HANDLER),
+    DemoUser("chaoyang_market", "罗燕", "D110105-market", MembershipRole.HANDLER),
+    DemoUser("swj", "梁晨", "M-water", MembershipRole.HANDLER),
+    DemoUser("water_group", "宋佳", "E-water_supply", MembershipRole.HANDLER),
+    DemoUser("heating_group", "唐磊", "E-heating", MembershipRole.HANDLER),
+]
+
+
+@transaction.atomic
+def demo_users_load() -> list[DemoUser]:
+    """Create the demo users and their memberships; reset their password to the demo password."""
+    user_model = get_user_model()
+    admin, _ = user_model.objects.get_or_create(username="admin", defaults={"first_name": "系统管理员"})
+    admin.is_staff = admin.is_superuser = True
+    admin.set_password(settings.DEMO_PASSWORD)
+    admin.save()
+    for demo in DEMO_USERS:
+        user, _ = user_model.objects.get_or_create(username=demo.username)
+        user.first_name = demo.full_name
+        user.is_staff = True  # reference data and their own work are visible in the admin, scoped
+        user.set_password(settings.DEMO_PASSWORD)
+        user.save()
+        membership_grant(user=user, unit=Unit.objects.get(code=demo.unit_code), role=demo.role)
+    return DEMO_USERS

@@ -1,0 +1,105 @@
+"""Start the whole system on one machine: web, Celery worker and Celery beat.
+
+Migrates, loads the real reference data when the database has none, creates the demo users, then
+runs the three processes under honcho until Ctrl-C. On the embedded default this is SQLite and a
+file-based broker under ``var/``; with ``DATABASE_URL``/``CELERY_BROKER_URL`` set it uses those.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from config.demo import DEMO_USERS
+from dispatch.models import Region
+
+
+class Command(BaseCommand):
+    help = "Migrate, load reference and demo data, and run web + Celery worker + beat."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--web-workers", type=int, default=2)
+        parser.add_argument(
+            "--reload-reference", action="store_true", help="Reload reference data even if present."
+        )
+        parser.add_argument("--no-demo", action="store_true", help="Do not create demo users and data.")
+        parser.add_argument(
+            "--prepare-only", action="store_true", help="Prepare the database, start nothing."
+        )
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        started = time.monotonic()
+        self.stdout.write("== migrating")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("== collecting static files")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if options["reload_reference"] or not Region.objects.exists():
+            self.stdout.write("== loading reference data (regions, units, categories, catalog)")
+            call_command("load_reference", stdout=self.stdout)
+        else:
+            self.stdout.write("== reference data present (use --reload-reference to reload)")
+        if not options["no_demo"]:
+            self.stdout.write("== demo data")
+            call_command("seed_demo", stdout=self.stdout)
+        self.stdout.write(f"== prepared in {time.monotonic() - started:.1f}s")
+        if options["prepare_only"]:
+            return
+        self._print_welcome(options["host"], options["port"], with_demo=not options["no_demo"])
+        self._run(options["host"], options["port"], options["web_workers"])
+
+    def _print_welcome(self, host: str, port: int, *, with_demo: bool) -> None:
+        url = f"http://{host}:{port}/"
+        engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        broker = settings.CELERY_BROKER_URL.split("://", 1)[0]
+        lines = [
+            "",
+            f"  12345 hotline backend is starting at {url}",
+            f"    admin:    {url}admin/",
+            f"    API docs: {url}api/v1/docs/",
+            f"    database: {engine}   broker: {broker}",
+        ]
+        if with_demo:
+            lines.append(f"  demo logins (password {settings.DEMO_PASSWORD}):")
+            lines.append(f"    {'admin':22} superuser")
+            for demo in DEMO_USERS:
+                lines.append(f"    {demo.username:22} {demo.full_name} — {demo.role} @ {demo.unit_code}")
+        lines.append("  Ctrl-C stops web, worker and beat.\n")
+        self.stdout.write("\n".join(lines))
+
+    def _run(self, host: str, port: int, web_workers: int) -> None:
+        from honcho.manager import Manager
+
+        python = sys.executable
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.base"),
+            "PYTHONUNBUFFERED": "1",
+        }
+        manager = Manager()
+        manager.add_process(
+            "web",
+            f"{python} -m gunicorn config.wsgi:application --bind {host}:{port} --workers {web_workers} "
+            "--threads 4 --timeout 60 --access-logfile - --access-logformat '%(m)s %(U)s %(s)s %(M)sms'",
+            env=env,
+        )
+        manager.add_process(
+            "worker",
+            f"{python} -m celery -A config worker --loglevel INFO --concurrency 2 "
+            "--without-gossip --without-mingle",
+            env=env,
+        )
+        manager.add_process(
+            "beat",
+            f"{python} -m celery -A config beat --loglevel INFO "
+            f"--schedule {settings.CELERY_BEAT_SCHEDULE_FILENAME}",
+            env=env,
+        )
+        manager.loop()
+        sys.exit(manager.returncode)

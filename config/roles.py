@@ -1,0 +1,71 @@
+"""Roles (Django groups) and the permissions each one carries.
+
+A user's role says *what* they may do (these permissions); their ``dispatch.Membership`` says
+*where* (which unit's tickets). The groups are re-synced after every ``migrate`` so that a new
+permission reaches its roles without a manual step.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+from dispatch.choices import MembershipRole
+
+REFERENCE_VIEW = [
+    "dispatch.view_region",
+    "dispatch.view_regionalias",
+    "dispatch.view_regioncodehistory",
+    "dispatch.view_unit",
+    "dispatch.view_category",
+    "dispatch.view_catalogentry",
+    "dispatch.view_catalogassist",
+]
+CATALOG_EDIT = [
+    "dispatch.add_catalogentry",
+    "dispatch.change_catalogentry",
+    "dispatch.add_catalogassist",
+    "dispatch.change_catalogassist",
+    "dispatch.delete_catalogassist",
+    "dispatch.change_category",
+]
+DIRECTORY_EDIT = [
+    "dispatch.change_region",
+    "dispatch.add_regionalias",
+    "dispatch.change_regionalias",
+    "dispatch.add_unit",
+    "dispatch.change_unit",
+    "dispatch.view_membership",
+    "dispatch.add_membership",
+    "dispatch.change_membership",
+    "dispatch.add_category",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    MembershipRole.AGENT: [*REFERENCE_VIEW],
+    MembershipRole.DISPATCHER: [*REFERENCE_VIEW, *CATALOG_EDIT],
+    MembershipRole.HANDLER: [*REFERENCE_VIEW],
+    MembershipRole.CALLBACK: [*REFERENCE_VIEW],
+    MembershipRole.SUPERVISOR: [*REFERENCE_VIEW],
+    MembershipRole.ASSESSOR: [*REFERENCE_VIEW, *CATALOG_EDIT, *DIRECTORY_EDIT],
+}
+
+
+def role_permissions(role: str) -> list[str]:
+    return ROLE_PERMISSIONS[role]
+
+
+def roles_sync(*, using: str = "default") -> None:
+    """Make each role group hold exactly its permissions. Permissions not yet created are skipped."""
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        wanted = []
+        for name in names:
+            app_label, codename = name.split(".")
+            permission = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
+            if permission is not None:
+                wanted.append(permission)
+        group.permissions.set(wanted)

@@ -1,0 +1,18 @@
+"""Settings for the test suite.
+
+Tests run against real services, as CI does: PostgreSQL and a Redis broker on this machine unless
+``DATABASE_URL`` / ``CELERY_BROKER_URL`` say otherwise. Nothing here mocks the database or the queue.
+"""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hotline12345")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "var", "test"))
+
+from .base import *  # noqa: F403
+
+# Hashing demo passwords with PBKDF2 would dominate the suite's run time.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+DATABASES["default"]["TEST"] = {"NAME": "test_hotline12345"}  # noqa: F405

@@ -1,0 +1,77 @@
+"""FilterSets for the directory endpoints. Code filters accept the codes people read on paper."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from .choices import AssessmentGroup, RegionKind, RegionLevel, UnitFunction, UnitKind
+from .models import CatalogEntry, Category, Region, Unit
+from .selectors import region_search
+
+
+class RegionFilterSet(django_filters.FilterSet):
+    level = django_filters.MultipleChoiceFilter(choices=RegionLevel.choices)
+    kind = django_filters.MultipleChoiceFilter(choices=RegionKind.choices)
+    parent = django_filters.CharFilter(field_name="parent__code", label="parent code")
+    within = django_filters.CharFilter(method="filter_within", label="code of an ancestor")
+    q = django_filters.CharFilter(method="filter_q", label="name or alias")
+
+    class Meta:
+        model = Region
+        fields = ["code", "level", "kind", "parent", "is_active"]
+
+    def filter_within(self, queryset: QuerySet[Region], name: str, value: str) -> QuerySet[Region]:
+        ancestor = Region.objects.filter(code=value).first()
+        if ancestor is None:
+            return queryset.none()
+        return queryset.filter(path__startswith=ancestor.path + ".")
+
+    def filter_q(self, queryset: QuerySet[Region], name: str, value: str) -> QuerySet[Region]:
+        return queryset.filter(region_search(value)).distinct()
+
+
+class UnitFilterSet(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=UnitKind.choices)
+    function = django_filters.MultipleChoiceFilter(choices=UnitFunction.choices)
+    assessment_group = django_filters.MultipleChoiceFilter(choices=AssessmentGroup.choices)
+    region = django_filters.CharFilter(field_name="region__code", label="region code")
+    district = django_filters.CharFilter(method="filter_district", label="district code")
+    q = django_filters.CharFilter(method="filter_q", label="name")
+
+    class Meta:
+        model = Unit
+        fields = ["code", "kind", "function", "assessment_group", "region", "is_active"]
+
+    def filter_district(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
+        return queryset.filter(Q(region__code=value) | Q(region__path__contains=f".{value}."))
+
+    def filter_q(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+
+
+class CategoryFilterSet(django_filters.FilterSet):
+    parent = django_filters.CharFilter(field_name="parent__code", label="parent code")
+    leaf = django_filters.BooleanFilter(method="filter_leaf", label="leaves only")
+    q = django_filters.CharFilter(method="filter_q", label="name or keyword")
+
+    class Meta:
+        model = Category
+        fields = ["code", "level", "parent", "auto_dispatch", "default_urgency", "is_active"]
+
+    def filter_leaf(self, queryset: QuerySet[Category], name: str, value: bool | None) -> QuerySet[Category]:
+        if value is None:
+            return queryset
+        return queryset.filter(has_children=not value)
+
+    def filter_q(self, queryset: QuerySet[Category], name: str, value: str) -> QuerySet[Category]:
+        return queryset.filter(Q(name__icontains=value) | Q(keywords__icontains=value))
+
+
+class CatalogEntryFilterSet(django_filters.FilterSet):
+    category = django_filters.CharFilter(field_name="category__code", label="category code")
+    region = django_filters.CharFilter(field_name="region__code", label="region code")
+
+    class Meta:
+        model = CatalogEntry
+        fields = ["category", "region", "lead_rule", "lead_function", "is_active"]

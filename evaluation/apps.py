@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationConfig(AppConfig):
+    """Callback (回访), appeals (申诉), assessment (考评) and insight."""
+
+    name = "evaluation"
+    verbose_name = _("Callback and assessment")
