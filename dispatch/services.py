@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
+from .access_cache import access_changed
 from .choices import MembershipRole
 from .models import Membership, Unit
 
@@ -19,6 +20,8 @@ def membership_grant(*, user: User, unit: Unit, role: str) -> Membership:
         membership.save(update_fields=["is_active"])
     group, _ = Group.objects.get_or_create(name=role)
     user.groups.add(group)
+    transaction.on_commit(lambda: access_changed(user.pk))
+    access_changed(user.pk)
     return membership
 
 
@@ -32,3 +35,6 @@ def membership_revoke(*, membership: Membership) -> None:
     ).exists()
     if not still_needed:
         membership.user.groups.remove(*Group.objects.filter(name=membership.role))
+    user_id = membership.user_id
+    transaction.on_commit(lambda: access_changed(user_id))
+    access_changed(user_id)

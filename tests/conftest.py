@@ -20,6 +20,16 @@ from dispatch.reference_data import categories_load, regions_load, units_load
 from dispatch.services import membership_grant
 
 
+@pytest.fixture(autouse=True)
+def _fresh_directory_cache():  # type: ignore[no-untyped-def]
+    """Each test sees the directory as its own database has it."""
+    from dispatch.directory_cache import directory_cache_clear
+
+    directory_cache_clear()
+    yield
+    directory_cache_clear()
+
+
 def load_reference_data() -> None:
     regions_load()
     units_load()
@@ -27,10 +37,20 @@ def load_reference_data() -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def django_db_setup(request, django_test_environment, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Create the test database once (even when only ``committed_db`` tests run) and load the
+    reference data into it."""
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=request.config.option.verbose, interactive=False, aliases={"default"}
+        )
         if not Region.objects.exists():
             load_reference_data()
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture
@@ -41,7 +61,7 @@ def reference_data(db: None) -> None:
 
 
 @pytest.fixture
-def make_user(db: None) -> Callable[..., AbstractUser]:
+def make_user() -> Callable[..., AbstractUser]:
     """Create a user with a role in a unit (by unit code): make_user("handler", "S110105026")."""
     counter = {"n": 0}
 
@@ -71,3 +91,44 @@ def client_for(make_user: Callable[..., AbstractUser]) -> Callable[..., APIClien
         return client
 
     return make
+
+
+@pytest.fixture
+def cast(make_user: Callable[..., AbstractUser]):  # type: ignore[no-untyped-def]
+    from tests.factories import Cast
+
+    return Cast(make_user=make_user)
+
+
+# Reference tables survive committed tests; everything else is truncated after each one.
+KEEP_TABLES = {
+    "django_migrations",
+    "django_content_type",
+    "auth_permission",
+    "auth_group",
+    "auth_group_permissions",
+    "dispatch_region",
+    "dispatch_regionalias",
+    "dispatch_regioncodehistory",
+    "dispatch_unit",
+    "dispatch_category",
+    "dispatch_catalogentry",
+    "dispatch_catalogassist",
+}
+
+
+@pytest.fixture
+def committed_db(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Database access without the test's wrapping transaction: work really commits, so other
+    threads and processes (a Celery worker) see it. Afterwards every table but the reference
+    data is truncated, so the next test starts clean without reloading 7,900 regions."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        yield
+        tables = [
+            t for t in connection.introspection.django_table_names(only_existing=True) if t not in KEEP_TABLES
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        connection.close()

@@ -8,8 +8,10 @@ every variable.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -36,7 +38,7 @@ def env_list(name: str, default: str) -> list[str]:
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var"))
 
 
-def _persistent_secret(name: str) -> str:
+def _persistent_secret(name: str, generate: Callable[[], str] = lambda: secrets.token_urlsafe(50)) -> str:
     """A random secret generated once and kept under DATA_DIR, for the embedded set-up only.
 
     Production sets the corresponding environment variable instead; a key that changed between
@@ -45,7 +47,7 @@ def _persistent_secret(name: str) -> str:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     path = DATA_DIR / name
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
+        path.write_text(generate())
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.RejectNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -131,6 +134,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["config.auth.CachedPermissionsBackend"]
+# Permissions and ticket scopes are cached this long per user (dispatch/access_cache.py).
+ACCESS_CACHE_SECONDS = int(os.environ.get("ACCESS_CACHE_SECONDS", "60"))
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+        if os.environ.get("CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Regions, categories and the catalog are cached in each process this long (dispatch/directory_cache.py).
+DIRECTORY_CACHE_SECONDS = int(os.environ.get("DIRECTORY_CACHE_SECONDS", "300"))
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -194,6 +209,39 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The API's shape is public; every operation in it still needs a signed-in user.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # One schema component per choice set, named after the class that defines it.
+    "ENUM_NAME_OVERRIDES": {
+        f"{name}Enum": f"{module}.{name}"
+        for module, names in {
+            "dispatch.choices": [
+                "RegionLevel",
+                "RegionKind",
+                "AliasKind",
+                "CodeChange",
+                "UnitKind",
+                "UnitFunction",
+                "AssessmentGroup",
+                "MembershipRole",
+                "UrgencyTier",
+                "DemandType",
+                "LeadRule",
+            ],
+            "orders.choices": [
+                "TicketState",
+                "Channel",
+                "RejectReason",
+                "ReturnReason",
+                "ReturnDecision",
+                "AssignmentRole",
+                "AssignmentEnd",
+                "EventKind",
+            ],
+        }.items()
+        for name in names
+    },
 }
 
 # ------------------------------------------------------------------------------ Celery
@@ -263,3 +311,15 @@ if env_bool("HTTPS", False):
 # Demo password printed by `manage.py up`; only the demo loader uses it.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-12345")
 HOTLINE_UNIT_CODE = "HOTLINE"
+
+# Callers' phone numbers and names are encrypted at rest (Fernet; the first key encrypts, all
+# keys decrypt, so keys can be rotated) and looked up through a keyed hash (HMAC-SHA256).
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "") or [
+    _persistent_secret("field_encryption_key", lambda: base64.urlsafe_b64encode(os.urandom(32)).decode())
+]
+PHONE_HASH_KEY = os.environ.get("PHONE_HASH_KEY") or _persistent_secret("phone_hash_key")
+
+# How many times callback staff may send one ticket back for rework (重办).
+TICKET_MAX_REWORK = int(os.environ.get("TICKET_MAX_REWORK", "3"))
+# A retried POST with the same Idempotency-Key returns the first ticket within this many hours.
+IDEMPOTENCY_KEY_TTL_HOURS = 24

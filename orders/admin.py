@@ -1,0 +1,390 @@
+"""Tickets in the Django admin: read-only records with their events inline, and the transitions
+the signed-in user may take as buttons. Each button opens a small form and calls the same
+service the API calls, so the admin can never bypass a lock, a permission or an event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from dispatch.models import Unit
+
+from . import services
+from .choices import RejectReason, ReturnReason
+from .exceptions import TicketConflict
+from .models import Assignment, Caller, ReturnRequest, Ticket, TicketEvent
+from .selectors import ticket_list_for_user
+
+
+def unit_field(**kwargs: Any) -> forms.ModelChoiceField:  # type: ignore[type-arg]
+    return forms.ModelChoiceField(
+        queryset=Unit.objects.filter(is_active=True).exclude(kind="hotline_centre").order_by("code"),
+        to_field_name="code",
+        **kwargs,
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RequiredNoteForm(forms.Form):
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DispatchForm(forms.Form):
+    lead_unit = unit_field(label=_("lead unit"))
+    assist_units = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.filter(is_active=True).exclude(kind="hotline_centre").order_by("code"),
+        to_field_name="code",
+        required=False,
+        label=_("assisting units"),
+    )
+    note = forms.CharField(label=_("note"), required=False)
+
+
+class ReassignForm(DispatchForm):
+    note = forms.CharField(label=_("reason"))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("direct answer"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(label=_("reason"), choices=RejectReason.choices)
+    note = forms.CharField(label=_("note"), required=False)
+
+
+class MergeForm(forms.Form):
+    parent = forms.ModelChoiceField(
+        queryset=Ticket.objects.all(),
+        to_field_name="number",
+        widget=forms.TextInput,
+        label=_("parent ticket number"),
+    )
+    note = forms.CharField(label=_("note"), required=False)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.ChoiceField(label=_("reason"), choices=ReturnReason.choices)
+    note = forms.CharField(label=_("explanation"), widget=forms.Textarea(attrs={"rows": 3}))
+    suggested_unit = unit_field(label=_("suggested unit"), required=False)
+
+
+class ReplyForm(forms.Form):
+    result = forms.CharField(label=_("handling result"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+@dataclass(frozen=True)
+class AdminTransition:
+    """A button on the ticket page: its form and the service it calls."""
+
+    label: Any
+    form: type[forms.Form]
+    run: Callable[[Ticket, Any, dict[str, Any]], Any]
+
+
+# transition method name → button. Other apps add theirs (dispatch adds the whistle).
+ADMIN_TRANSITIONS: dict[str, AdminTransition] = {
+    "dispatch": AdminTransition(
+        _("Dispatch"),
+        DispatchForm,
+        lambda t, u, d: services.ticket_dispatch(
+            ticket=t, by=u, lead_unit=d["lead_unit"], assist_units=list(d["assist_units"]), note=d["note"]
+        ),
+    ),
+    "answer_directly": AdminTransition(
+        _("Answer directly"),
+        AnswerForm,
+        lambda t, u, d: services.ticket_answer(ticket=t, by=u, answer=d["answer"]),
+    ),
+    "reject": AdminTransition(
+        _("Refuse"),
+        RejectForm,
+        lambda t, u, d: services.ticket_reject(ticket=t, by=u, reason=d["reason"], note=d["note"]),
+    ),
+    "merge": AdminTransition(
+        _("Merge"),
+        MergeForm,
+        lambda t, u, d: services.ticket_merge(ticket=t, by=u, parent=d["parent"], note=d["note"]),
+    ),
+    "reassign": AdminTransition(
+        _("Reassign"),
+        ReassignForm,
+        lambda t, u, d: services.ticket_reassign(
+            ticket=t, by=u, lead_unit=d["lead_unit"], assist_units=list(d["assist_units"]), reason=d["note"]
+        ),
+    ),
+    "accept": AdminTransition(
+        _("Sign for"), NoteForm, lambda t, u, d: services.ticket_accept(ticket=t, by=u, note=d["note"])
+    ),
+    "request_return": AdminTransition(
+        _("Request a return"),
+        ReturnForm,
+        lambda t, u, d: services.ticket_request_return(
+            ticket=t, by=u, reason=d["reason"], note=d["note"], suggested_unit=d["suggested_unit"]
+        ),
+    ),
+    "approve_return": AdminTransition(
+        _("Approve the return"),
+        NoteForm,
+        lambda t, u, d: services.ticket_approve_return(ticket=t, by=u, note=d["note"]),
+    ),
+    "deny_return": AdminTransition(
+        _("Deny the return"),
+        RequiredNoteForm,
+        lambda t, u, d: services.ticket_deny_return(ticket=t, by=u, note=d["note"]),
+    ),
+    "reply": AdminTransition(
+        _("Submit the result"),
+        ReplyForm,
+        lambda t, u, d: services.ticket_reply(ticket=t, by=u, result=d["result"]),
+    ),
+    "close": AdminTransition(
+        _("Close"), NoteForm, lambda t, u, d: services.ticket_close(ticket=t, by=u, note=d["note"])
+    ),
+    "reopen": AdminTransition(
+        _("Reopen for rework"),
+        RequiredNoteForm,
+        lambda t, u, d: services.ticket_reopen(ticket=t, by=u, reason=d["note"]),
+    ),
+}
+
+
+class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AssignmentInline(ReadOnlyInline):
+    model = Assignment
+    fields = [
+        "unit",
+        "role",
+        "assigned_at",
+        "signed_at",
+        "replied_at",
+        "sign_due_at",
+        "handle_due_at",
+        "ended_at",
+        "end_reason",
+    ]
+    readonly_fields = fields
+
+
+class ReturnRequestInline(ReadOnlyInline):
+    model = ReturnRequest
+    fields = ["unit", "reason", "note", "requested_at", "decision", "decided_by", "review_note"]
+    readonly_fields = fields
+
+
+class TicketEventInline(ReadOnlyInline):
+    model = TicketEvent
+    fields = ["created_at", "kind", "from_state", "to_state", "actor", "actor_unit", "note", "payload"]
+    readonly_fields = fields
+    ordering = ["created_at", "pk"]
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = [
+        "number",
+        "state",
+        "channel",
+        "category",
+        "district",
+        "street",
+        "lead_unit",
+        "urgency",
+        "created_at",
+    ]
+    list_filter = ["state", "channel", "urgency", "demand_type", "is_enterprise", "district"]
+    search_fields = ["number", "content", "address"]
+    list_select_related = ["category", "district", "street", "lead_unit"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    inlines = [AssignmentInline, ReturnRequestInline, TicketEventInline]
+    change_form_template = "admin/orders/ticket/change_form.html"
+    exclude = ["caller"]
+    readonly_fields = [
+        "number",
+        "state",
+        "channel",
+        "demand_type",
+        "category",
+        "region",
+        "district",
+        "street",
+        "address",
+        "longitude",
+        "latitude",
+        "content",
+        "caller_masked",
+        "urgency",
+        "is_enterprise",
+        "is_anonymous",
+        "parent",
+        "lead_unit",
+        "answer",
+        "reject_reason",
+        "result",
+        "rework_count",
+        "assessment_exempt",
+        "created_by",
+        "created_at",
+        "answered_at",
+        "rejected_at",
+        "merged_at",
+        "dispatched_at",
+        "accepted_at",
+        "escalated_at",
+        "return_requested_at",
+        "handled_at",
+        "closed_at",
+        "reopened_at",
+        "updated_at",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Ticket]:
+        # The admin shows exactly what the API would: the user's scope.
+        return ticket_list_for_user(user=request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # tickets are logged at the intake desk or through the API
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Hotline roles see the caller in full; everyone else masked (nothing when anonymous).
+        caller = "caller_full" if request.user.has_perm("orders.view_caller_contact") else "caller_masked"
+        return [caller if name == "caller_masked" else name for name in self.readonly_fields]
+
+    @admin.display(description=_("caller"))
+    def caller_full(self, obj: Ticket) -> str:
+        return "—" if obj.caller is None else f"{obj.caller.name} {obj.caller.phone}"
+
+    @admin.display(description=_("caller"))
+    def caller_masked(self, obj: Ticket) -> str:
+        return "—" if obj.caller is None or obj.is_anonymous else str(obj.caller)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        ticket = self.get_object(request, object_id)
+        buttons = []
+        if ticket is not None:
+            for transition in ticket.get_available_user_state_transitions(request.user):
+                spec = ADMIN_TRANSITIONS.get(transition.name)
+                if spec is not None:
+                    buttons.append(
+                        {
+                            "label": spec.label,
+                            "url": reverse(
+                                "admin:orders_ticket_transition", args=[ticket.pk, transition.name]
+                            ),
+                        }
+                    )
+        extra_context = {**(extra_context or {}), "transition_buttons": buttons}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "<int:object_id>/transition/<str:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="orders_ticket_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request: HttpRequest, object_id: int, name: str) -> HttpResponse:
+        ticket = get_object_or_404(self.get_queryset(request), pk=object_id)
+        spec = ADMIN_TRANSITIONS.get(name)
+        if spec is None:
+            raise PermissionDenied
+        form = spec.form(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                spec.run(ticket, request.user, form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except (PermissionDenied, TicketConflict) as error:
+                messages.error(request, str(error) or _("You may not do this."))
+                return HttpResponseRedirect(reverse("admin:orders_ticket_change", args=[ticket.pk]))
+            else:
+                messages.success(request, _("%(action)s: done.") % {"action": spec.label})
+                return HttpResponseRedirect(reverse("admin:orders_ticket_change", args=[ticket.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{ticket.number} — {spec.label}",
+            "ticket": ticket,
+            "form": form,
+            "opts": self.model._meta,
+            "action_label": spec.label,
+        }
+        return TemplateResponse(request, "admin/orders/ticket/transition.html", context)
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The audit trail: searchable, never editable."""
+
+    list_display = ["created_at", "ticket", "kind", "from_state", "to_state", "actor", "actor_unit"]
+    list_filter = ["kind"]
+    search_fields = ["ticket__number", "note"]
+    list_select_related = ["ticket", "actor", "actor_unit"]
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TicketEvent]:
+        visible = ticket_list_for_user(user=request.user).values("pk")
+        return super().get_queryset(request).filter(ticket__in=visible)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Caller)
+class CallerAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Callers appear masked; only their tickets' pages (for the hotline roles) show them in full."""
+
+    list_display = ["phone_masked", "name_masked", "first_contact_at", "last_contact_at"]
+    fields = ["phone_masked", "name_masked", "first_contact_at", "last_contact_at"]
+    readonly_fields = fields
+    search_fields = ["phone_masked"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

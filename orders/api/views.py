@@ -1,0 +1,211 @@
+"""Tickets: read through list/detail, changed only through one POST action per transition.
+
+Each action: find the ticket in the user's scope (404 outside it) → validate the input (400) →
+call the service (403 / 409 from there) → answer with the ticket as it is now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from config.api.schema import CONFLICT
+from orders import selectors, services
+from orders.filters import TicketFilterSet
+from orders.models import Ticket
+
+from .serializers import (
+    AnswerInput,
+    MergeInput,
+    NoteInput,
+    RejectInput,
+    ReopenInput,
+    ReplyInput,
+    RequestReturnInput,
+    RequiredNoteInput,
+    TicketDetailSerializer,
+    TicketEventSerializer,
+    TicketListSerializer,
+)
+
+Service = Callable[[Ticket, dict[str, Any]], Any]
+
+
+def transition_schema(request: type[serializers.Serializer[Any]], summary: str) -> Any:
+    return extend_schema(
+        request=request,
+        responses={200: TicketDetailSerializer, **CONFLICT},
+        summary=summary,
+    )
+
+
+class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Ticket]):
+    """工单. Lists are scoped: hotline roles see every ticket, a unit's handlers their unit's."""
+
+    filterset_class = TicketFilterSet
+    ordering_fields = ["created_at", "number", "urgency", "state", "updated_at", "dispatched_at"]
+    ordering = ["-created_at"]
+
+    def get_queryset(self) -> QuerySet[Ticket]:
+        if self.action == "list":
+            return selectors.ticket_list_for_user(user=self.request.user)
+        return selectors.ticket_detail_queryset(user=self.request.user)
+
+    def get_serializer_class(self) -> Any:
+        return TicketListSerializer if self.action == "list" else TicketDetailSerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["may_see_contact"] = selectors.caller_contact_visible(user=self.request.user)
+        return context
+
+    # ------------------------------------------------------------------ plumbing of the actions
+
+    def run_transition(
+        self,
+        request: Request,
+        input_class: type[serializers.Serializer[Any]],
+        service: Service,
+        *,
+        status_code: int = status.HTTP_200_OK,
+    ) -> Response:
+        ticket = self.get_object()
+        data = input_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        service(ticket, dict(data.validated_data))
+        return self.ticket_response(ticket.pk, status_code=status_code)
+
+    def ticket_response(self, ticket: Ticket | int, *, status_code: int = status.HTTP_200_OK) -> Response:
+        """The ticket as it is now: re-read through the user's scope, unless the caller hands over
+        an instance it has just built in full (a new ticket)."""
+        if not isinstance(ticket, Ticket):
+            ticket = selectors.ticket_detail_queryset(user=self.request.user).get(pk=ticket)
+        return Response(self.get_serializer(ticket).data, status=status_code)
+
+    # ------------------------------------------------------------------------------- reads
+
+    @extend_schema(responses={200: TicketEventSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def events(self, request: Request, pk: str | None = None) -> Response:
+        """The ticket's audit trail, oldest first."""
+        ticket = self.get_object()
+        return Response(TicketEventSerializer(selectors.ticket_events(ticket=ticket), many=True).data)
+
+    @extend_schema(request=RequiredNoteInput, responses={201: TicketEventSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def note(self, request: Request, pk: str | None = None) -> Response:
+        """备注: add a note to the ticket's record without changing its state."""
+        ticket = self.get_object()
+        data = RequiredNoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = services.ticket_note_add(ticket=ticket, by=request.user, note=data.validated_data["note"])
+        return Response(TicketEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    # --------------------------------------------------------------------------- intake side
+
+    @transition_schema(AnswerInput, "直接答复 — answer at intake")
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def answer(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            AnswerInput,
+            lambda t, d: services.ticket_answer(ticket=t, by=request.user, answer=d["answer"]),
+        )
+
+    @transition_schema(RejectInput, "不予受理 — refuse with a reason")
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            RejectInput,
+            lambda t, d: services.ticket_reject(
+                ticket=t, by=request.user, reason=d["reason"], note=d["note"]
+            ),
+        )
+
+    @transition_schema(MergeInput, "并单 — merge into a parent ticket")
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            MergeInput,
+            lambda t, d: services.ticket_merge(ticket=t, by=request.user, parent=d["parent"], note=d["note"]),
+        )
+
+    # ----------------------------------------------------------------------------- unit side
+
+    @transition_schema(NoteInput, "签收 — the lead unit signs for the ticket")
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request, NoteInput, lambda t, d: services.ticket_accept(ticket=t, by=request.user, note=d["note"])
+        )
+
+    @transition_schema(RequestReturnInput, "申请退单 — ask to return a mis-dispatched ticket")
+    @action(detail=True, methods=["post"], url_path="request-return", filterset_class=None)
+    def request_return(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            RequestReturnInput,
+            lambda t, d: services.ticket_request_return(
+                ticket=t,
+                by=request.user,
+                reason=d["reason"],
+                note=d["note"],
+                suggested_unit=d["suggested_unit"],
+            ),
+        )
+
+    @transition_schema(ReplyInput, "办理反馈 — submit the result")
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def reply(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            ReplyInput,
+            lambda t, d: services.ticket_reply(ticket=t, by=request.user, result=d["result"]),
+        )
+
+    # ---------------------------------------------------------------------- dispatcher side
+
+    @transition_schema(NoteInput, "同意退单 — approve a return; the ticket goes back for dispatch")
+    @action(detail=True, methods=["post"], url_path="approve-return", filterset_class=None)
+    def approve_return(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            NoteInput,
+            lambda t, d: services.ticket_approve_return(ticket=t, by=request.user, note=d["note"]),
+        )
+
+    @transition_schema(RequiredNoteInput, "驳回退单 — deny a return; the unit keeps the ticket")
+    @action(detail=True, methods=["post"], url_path="deny-return", filterset_class=None)
+    def deny_return(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            RequiredNoteInput,
+            lambda t, d: services.ticket_deny_return(ticket=t, by=request.user, note=d["note"]),
+        )
+
+    # ------------------------------------------------------------------------ callback side
+
+    @transition_schema(NoteInput, "办结 — close a handled ticket")
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request, NoteInput, lambda t, d: services.ticket_close(ticket=t, by=request.user, note=d["note"])
+        )
+
+    @transition_schema(ReopenInput, "重办 — send a handled ticket back for rework")
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def reopen(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            ReopenInput,
+            lambda t, d: services.ticket_reopen(ticket=t, by=request.user, reason=d["reason"]),
+        )

@@ -1,0 +1,86 @@
+"""Callers' personal data: normalising, looking up, encrypting and masking phone numbers and names.
+
+A phone number is stored twice: as a keyed hash (HMAC-SHA256 with ``PHONE_HASH_KEY``) so that the
+agent's desk finds a caller's history by an exact match on an index, and encrypted (Fernet) so the
+callback staff can dial it. Nobody can reverse the hash without the key; the ciphertext is useless
+without ``FIELD_ENCRYPTION_KEYS``. Handlers only ever see the masked form (``138****0000``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Area code 010 (Beijing) with 8 digits, or another area code (0 + 2-3 digits) with 7-8 digits.
+LANDLINE = re.compile(r"^(010\d{8}|0[2-9]\d{1,2}\d{7,8})$")
+SERVICE = re.compile(r"^(400|800)\d{7}$")
+
+
+def phone_normalize(raw: str) -> str:
+    """The canonical digits of a Chinese phone number, or ValidationError.
+
+    Accepts ``+86``/``0086`` prefixes, spaces, dashes and brackets; a bare 8-digit number is a
+    Beijing landline (010).
+    """
+    digits = re.sub(r"[\s\-()（）]", "", raw or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    if not digits.isdigit():
+        raise ValidationError(_("A phone number has only digits, spaces and dashes."), code="phone_invalid")
+    if len(digits) == 8 and digits[0] != "0":
+        digits = "010" + digits
+    if MOBILE.match(digits) or LANDLINE.match(digits) or SERVICE.match(digits):
+        return digits
+    raise ValidationError(
+        _("“%(phone)s” is not a valid phone number."), code="phone_invalid", params={"phone": raw}
+    )
+
+
+def phone_hash(normalized: str) -> str:
+    key = settings.PHONE_HASH_KEY.encode()
+    return hmac.new(key, normalized.encode(), hashlib.sha256).hexdigest()
+
+
+def phone_mask(normalized: str) -> str:
+    """138****0000; 010****1234 for landlines."""
+    if MOBILE.match(normalized):
+        return f"{normalized[:3]}****{normalized[-4:]}"
+    if normalized.startswith("010"):
+        return f"010****{normalized[-4:]}"
+    return f"{normalized[:4]}****{normalized[-4:]}"
+
+
+def name_mask(name: str) -> str:
+    """张** for 张三丰; 欧阳** for 欧阳娜娜; a one-character name keeps only an asterisk."""
+    name = name.strip()
+    if not name:
+        return ""
+    keep = 2 if len(name) >= 4 else 1
+    return name[:keep] + "*" * max(1, len(name) - keep)
+
+
+@lru_cache(maxsize=4)
+def _cipher(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
+def encrypt(value: str) -> str:
+    if not value:
+        return ""
+    return _cipher(tuple(settings.FIELD_ENCRYPTION_KEYS)).encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    if not token:
+        return ""
+    return _cipher(tuple(settings.FIELD_ENCRYPTION_KEYS)).decrypt(token.encode()).decode()

@@ -1,0 +1,84 @@
+"""Reads of tickets, always scoped to what the user may see (404 outside it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from .access import TicketScope, ticket_scope
+from .choices import ReturnDecision
+from .models import Assignment, ReturnRequest, Ticket, TicketEvent
+
+# Other apps widen a scope (summoned departments see the whistled ticket): they register a
+# function returning a Q for the extra tickets a scope may see.
+extra_visibility: list[Any] = []
+
+
+def scope_q(scope: TicketScope) -> Q:
+    if scope.everything:
+        return Q()
+    if not scope.visible_units:
+        q = Q(pk__in=[])
+    else:
+        q = Q(
+            Exists(Assignment.objects.filter(ticket=OuterRef("pk"), unit_id__in=sorted(scope.visible_units)))
+        )
+    for widen in extra_visibility:
+        q |= widen(scope)
+    return q
+
+
+def ticket_list_for_user(*, user: Any) -> QuerySet[Ticket]:
+    """Tickets the user may see, with what a list row shows joined in (a fixed number of queries)."""
+    scope = ticket_scope(user)
+    return (
+        Ticket.objects.filter(scope_q(scope))
+        .select_related("category__parent__parent", "region", "district", "street", "lead_unit", "caller")
+        # District rows carry their boundary polygon; a ticket list never needs it.
+        .defer("region__boundary", "district__boundary", "street__boundary")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def ticket_get_for_user(*, user: Any, pk: int) -> Ticket | None:
+    return ticket_detail_queryset(user=user).filter(pk=pk).first()
+
+
+def ticket_detail_queryset(*, user: Any) -> QuerySet[Ticket]:
+    return (
+        ticket_list_for_user(user=user)
+        .select_related("parent", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("unit").order_by("assigned_at", "pk"),
+            ),
+            Prefetch(
+                "return_requests", queryset=ReturnRequest.objects.select_related("unit", "suggested_unit")
+            ),
+            Prefetch("children", queryset=Ticket.objects.only("pk", "number", "state", "parent_id")),
+        )
+    )
+
+
+def ticket_events(*, ticket: Ticket) -> QuerySet[TicketEvent]:
+    return (
+        TicketEvent.objects.filter(ticket=ticket)
+        .select_related("actor", "actor_unit")
+        .order_by("created_at", "pk")
+    )
+
+
+def units_with_approved_return(*, ticket: Ticket) -> list[int]:
+    """Units whose return of this ticket was approved: routing does not choose them again."""
+    return list(
+        ReturnRequest.objects.filter(ticket=ticket, decision=ReturnDecision.APPROVED)
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+
+
+def caller_contact_visible(*, user: Any) -> bool:
+    """Agents and callback staff see callers' names and numbers; everyone else sees them masked."""
+    return bool(user.has_perm("orders.view_caller_contact"))

@@ -1,0 +1,94 @@
+"""Tickets in any state, reached through the real services (no state is forced into the database)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any
+
+from django.contrib.auth.models import User
+
+from dispatch.models import Category, Region, Unit
+from orders import services
+from orders.choices import TicketState
+from orders.models import Ticket
+
+_phones = count(13800000000)
+
+
+@dataclass
+class Cast:
+    """The people a ticket's life needs: an agent, a dispatcher, callback staff, the lead's handler."""
+
+    make_user: Callable[..., User]
+    lead_code: str = "S110105026"
+    users: dict[str, User] = field(default_factory=dict)
+
+    def user(self, role: str, unit_code: str = "HOTLINE") -> User:
+        key = f"{role}@{unit_code}"
+        if key not in self.users:
+            self.users[key] = self.make_user(role, unit_code)
+        return self.users[key]
+
+    @property
+    def agent(self) -> User:
+        return self.user("agent")
+
+    @property
+    def dispatcher(self) -> User:
+        return self.user("dispatcher")
+
+    @property
+    def callback(self) -> User:
+        return self.user("callback")
+
+    @property
+    def handler(self) -> User:
+        return self.user("handler", self.lead_code)
+
+    def create(self, **overrides: Any) -> Ticket:
+        fields: dict[str, Any] = {
+            "channel": "phone",
+            "demand_type": "complaint",
+            "category": Category.objects.get(code="010501"),
+            "region": Region.objects.get(code="110105026034"),
+            "content": "暖气不热，室温只有15度，老人孩子受不了。",
+            "address": "朝阳区花家地西里3号楼2单元501",
+            "caller_phone": str(next(_phones)),
+            "caller_name": "张三",
+        }
+        fields.update(overrides)
+        return services.ticket_create(by=self.agent, **fields).ticket
+
+    def ticket_in(self, state: str, **overrides: Any) -> Ticket:
+        """A ticket brought to ``state`` by the services, the way people would."""
+        ticket = self.create(**overrides)
+        if state == TicketState.RECEIVED:
+            return ticket
+        if state == TicketState.ANSWERED:
+            return services.ticket_answer(ticket=ticket, by=self.agent, answer="已告知供暖报修电话。")
+        if state == TicketState.REJECTED:
+            return services.ticket_reject(ticket=ticket, by=self.agent, reason="emergency")
+        if state == TicketState.MERGED:
+            parent = self.create()
+            return services.ticket_merge(ticket=ticket, by=self.dispatcher, parent=parent)
+        lead = Unit.objects.get(code=self.lead_code)
+        ticket = services.ticket_dispatch(ticket=ticket, by=self.dispatcher, lead_unit=lead)
+        if state == TicketState.DISPATCHED:
+            return ticket
+        if state == TicketState.RETURN_REQUESTED:
+            return services.ticket_request_return(
+                ticket=ticket, by=self.handler, reason="function", note="属于供热企业职责"
+            )
+        ticket = services.ticket_accept(ticket=ticket, by=self.handler)
+        if state == TicketState.ACCEPTED:
+            return ticket
+        if state == TicketState.ESCALATED:
+            return services.ticket_escalate(ticket=ticket, by=self.handler, note="需要热力集团到场")
+        ticket = services.ticket_reply(ticket=ticket, by=self.handler, result="已上门排气，室温恢复到20度。")
+        if state == TicketState.HANDLED:
+            return ticket
+        if state == TicketState.CLOSED:
+            return services.ticket_close(ticket=ticket, by=self.callback)
+        raise ValueError(state)
