@@ -53,3 +53,57 @@ def create_database(*, fresh: bool) -> None:
     subprocess.run(
         [*manage, "load_reference"], check=True, env=bench_env(), cwd=ROOT, stdout=subprocess.DEVNULL
     )
+
+
+class GunicornServer:
+    """gunicorn serving the project on the bench database, for HTTP benchmarks."""
+
+    def __init__(self, port: int, workers: int = 4, threads: int = 1) -> None:
+        self.port, self.workers, self.threads = port, workers, threads
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> GunicornServer:
+        import http.client
+        import time
+
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--threads",
+                str(self.threads),
+                "--log-level",
+                "warning",
+                "--keep-alive",
+                "30",
+            ],
+            cwd=ROOT,
+            env=bench_env(),
+            start_new_session=True,
+        )
+        for _ in range(100):
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+                connection.request("GET", "/accounts/login/")
+                connection.getresponse().read()
+                return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        if self.process is not None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    return sorted_values[min(len(sorted_values) - 1, int(p / 100 * len(sorted_values)))]

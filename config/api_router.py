@@ -5,10 +5,18 @@ The ticket endpoint is composed from the apps that own its parts: reads and life
 the import direction of DESIGN §2: ``orders`` knows nothing of the apps above it.
 """
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from dispatch.api.ticket_actions import TicketDispatchActions
-from dispatch.api.views import CatalogEntryViewSet, CategoryViewSet, RegionViewSet, UnitViewSet
+from dispatch.api.views import (
+    AddressResolveView,
+    CatalogEntryViewSet,
+    CategoryViewSet,
+    RegionViewSet,
+    UnitViewSet,
+    WhistleSummonsViewSet,
+)
 from hotline.api.views import TicketIntakeMixin
 from orders.api.views import TicketViewSet as OrdersTicketViewSet
 
@@ -23,5 +31,9 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("units", UnitViewSet, basename="unit")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("catalog", CatalogEntryViewSet, basename="catalog-entry")
+router.register("whistle-summons", WhistleSummonsViewSet, basename="whistle-summons")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("addresses/resolve/", AddressResolveView.as_view(), name="address-resolve"),
+    *router.urls,
+]

@@ -13,6 +13,8 @@ from dispatch.access_cache import access_changed_for_everyone
 from dispatch.choices import MembershipRole
 
 REFERENCE_VIEW = [
+    "dispatch.view_whistle",
+    "dispatch.view_whistlesummons",
     "dispatch.view_region",
     "dispatch.view_regionalias",
     "dispatch.view_regioncodehistory",
@@ -78,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.request_return_ticket",
         "orders.whistle_ticket",
         "orders.reply_ticket",
+        "dispatch.report_whistle",
     ],
     MembershipRole.CALLBACK: [
         *REFERENCE_VIEW,

@@ -164,3 +164,20 @@ RULES_NEEDING_FUNCTION = (
     LeadRule.MUNICIPAL_DEPARTMENT,
     LeadRule.ENTERPRISE,
 )
+
+
+class WhistleGrade(models.TextChoices):
+    """吹哨等级."""
+
+    ROUTINE = "routine", _("Work-progress whistle")  # 工作推进哨
+    CRITICAL = "critical", _("Hard-problem whistle")  # 攻坚克难哨
+
+
+class WhistleStatus(models.TextChoices):
+    OPEN = "open", _("Open")  # 吹哨中
+    CLOSED = "closed", _("Closed")  # 已结束
+
+
+class WhistleCloseReason(models.TextChoices):
+    ENDED = "ended", _("Ended by the street")  # 街乡结束吹哨
+    REPLIED = "replied", _("Ticket replied")  # 工单已反馈

@@ -1,4 +1,4 @@
-"""The directory: regions, units, memberships, categories and the dispatch catalog.
+"""The directory (regions, units, memberships, categories, the dispatch catalog) and whistles.
 
 This module imports no other project app (DESIGN §2): tickets and everything else point at it.
 Reference data is loaded by idempotent management commands (``manage.py load_reference``) from
@@ -28,6 +28,9 @@ from .choices import (
     UnitFunction,
     UnitKind,
     UrgencyTier,
+    WhistleCloseReason,
+    WhistleGrade,
+    WhistleStatus,
 )
 
 PATH_SEPARATOR = "."
@@ -355,3 +358,113 @@ def validate_rule(rule: str, function: str, unit_id: int | None, *, field_prefix
         raise ValidationError({f"{field_prefix}function": _("This rule needs a function.")})
     if rule == LeadRule.UNIT and unit_id is None:
         raise ValidationError({f"{field_prefix}unit": _("Name the unit.")})
+
+
+class Whistle(models.Model):
+    """街乡吹哨: a street office leading a ticket summons departments, which must report (部门报到)."""
+
+    ticket = models.ForeignKey(
+        "orders.Ticket", verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="whistles"
+    )
+    street_unit = models.ForeignKey(
+        Unit, verbose_name=_("whistling street office"), on_delete=models.PROTECT, related_name="whistles"
+    )
+    grade = models.CharField(_("grade"), max_length=16, choices=WhistleGrade.choices)
+    reason = models.TextField(_("reason"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=8, choices=WhistleStatus.choices, default=WhistleStatus.OPEN
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(_("raised at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    close_reason = models.CharField(
+        _("why closed"), max_length=8, choices=WhistleCloseReason.choices, blank=True
+    )
+    close_note = models.TextField(_("closing note"), blank=True)
+
+    class Meta:
+        verbose_name = _("whistle")
+        verbose_name_plural = _("whistles")
+        ordering = ["-raised_at"]
+        permissions = [("report_whistle", "Can report to a whistle as a summoned department")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"], condition=Q(status=WhistleStatus.OPEN), name="whistle_one_open_per_ticket"
+            ),
+        ]
+        indexes = [models.Index(fields=["street_unit", "-raised_at"], name="whistle_street_raised")]
+
+    def __str__(self) -> str:
+        return f"{self.street_unit} → {self.get_grade_display()}"
+
+
+class WhistleSummons(models.Model):
+    """部门报到: a summoned department's duty under a whistle — report by a deadline, rated by the street."""
+
+    whistle = models.ForeignKey(
+        Whistle, verbose_name=_("whistle"), on_delete=models.CASCADE, related_name="summons"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("summoned unit"), on_delete=models.PROTECT, related_name="whistle_summons"
+    )
+    report_by = models.DateTimeField(_("report by"))
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    report_note = models.TextField(_("report"), blank=True)
+    arrived_on_site = models.BooleanField(_("arrived on site"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("street's rating (1–5)"), null=True, blank=True)
+    rating_comment = models.TextField(_("rating comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rated by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("whistle summons")
+        verbose_name_plural = _("whistle summons")
+        ordering = ["report_by", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["whistle", "unit"], name="whistle_summons_unit_once"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | (Q(rating__gte=1) & Q(rating__lte=5)),
+                name="whistle_summons_rating_1_to_5",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "report_by"], name="summons_unit_report_by"),
+            # The deadline sweep looks only at summons not yet reported.
+            models.Index(
+                fields=["report_by"], name="summons_open_report_by", condition=Q(reported_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ({self.whistle_id})"
+
+    @property
+    def reported_on_time(self) -> bool | None:
+        if self.reported_at is None:
+            return None
+        return self.reported_at <= self.report_by

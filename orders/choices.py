@@ -110,4 +110,6 @@ class EventKind(models.TextChoices):
     REPLY = "reply", _("Result submitted")  # 办理反馈
     CLOSE = "close", _("Closed")  # 办结
     REOPEN = "reopen", _("Reopened for rework")  # 重办
+    WHISTLE_REPORT = "whistle_report", _("Department reported")  # 部门报到
+    WHISTLE_RATING = "whistle_rating", _("Department rated")  # 街乡评价部门
     NOTE = "note", _("Note")  # 备注

@@ -45,20 +45,21 @@ def ticket_get_for_user(*, user: Any, pk: int) -> Ticket | None:
     return ticket_detail_queryset(user=user).filter(pk=pk).first()
 
 
+def ticket_scoped(*, user: Any) -> QuerySet[Ticket]:
+    """The user's tickets, without joins: for finding one to act on."""
+    return Ticket.objects.filter(scope_q(ticket_scope(user)))
+
+
 def ticket_detail_queryset(*, user: Any) -> QuerySet[Ticket]:
-    return (
-        ticket_list_for_user(user=user)
-        .select_related("parent", "created_by")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.select_related("unit").order_by("assigned_at", "pk"),
-            ),
-            Prefetch(
-                "return_requests", queryset=ReturnRequest.objects.select_related("unit", "suggested_unit")
-            ),
-            Prefetch("children", queryset=Ticket.objects.only("pk", "number", "state", "parent_id")),
-        )
+    return ticket_list_for_user(user=user).prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("unit").order_by("assigned_at", "pk"),
+        ),
+        Prefetch("return_requests", queryset=ReturnRequest.objects.select_related("unit", "suggested_unit")),
+        Prefetch("children", queryset=Ticket.objects.only("pk", "number", "state", "parent_id")),
+        # The parent is rare and small: read it apart rather than join a whole second ticket row.
+        Prefetch("parent", queryset=Ticket.objects.only("pk", "number", "state")),
     )
 
 

@@ -16,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -241,7 +241,8 @@ def ticket_create(
     )
     # A new ticket has no assignments, return requests or children yet: say so, so that showing
     # it does not ask the database (the intake desk shows every ticket it creates).
-    setattr(ticket, "_prefetched_objects_cache", {"assignments": [], "return_requests": [], "children": []})  # noqa: B010
+    empty: dict[str, list[Any]] = {"assignments": [], "return_requests": [], "children": [], "whistles": []}
+    cast(Any, ticket)._prefetched_objects_cache = empty
     return CreatedTicket(ticket, created=True)
 
 
@@ -267,7 +268,12 @@ def _idempotent_replay(user: User, key: str, fingerprint: str) -> Ticket | None:
 
 def _lock(ticket: Ticket | int) -> Ticket:
     pk = ticket.pk if isinstance(ticket, Ticket) else ticket
-    return Ticket.objects.select_for_update(of=("self",)).select_related("lead_unit").get(pk=pk)
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("lead_unit", "category", "region")
+        .defer("region__boundary")
+        .get(pk=pk)
+    )
 
 
 def _transition_permission(method: Any) -> str:
@@ -288,6 +294,23 @@ def _check(ticket: Ticket, method: Any, user: User, label: str) -> None:
         )
     if not has_transition_perm(method, user):
         raise PermissionDenied(_("This ticket is not your unit's to act on."))
+
+
+TRANSITION_LABELS = {
+    "dispatch": "dispatch",
+    "reassign": "reassign",
+    "whistle": "blow the whistle",
+    "end_whistle": "end the whistle",
+    "approve_return": "approve the return",
+}
+
+
+def ticket_check(*, ticket: Ticket | int, transition: str, by: User) -> Ticket:
+    """Lock the ticket and raise what the transition's service would (403/409) before any other
+    work: an app that validates more input first must not answer 400 to someone who may not act."""
+    ticket = _lock(ticket)
+    _check(ticket, getattr(ticket, transition), by, _(TRANSITION_LABELS.get(transition, transition)))
+    return ticket
 
 
 def _acting_unit_id(ticket: Ticket, user: User) -> int | None:
@@ -602,7 +625,11 @@ def ticket_approve_return(*, ticket: Ticket | int, by: User, note: str = "") -> 
         note,
     )
     request.save()
-    _end_assignments(ticket, AssignmentEnd.RETURNED, now)
+    # The lead returned the ticket; its assisting units let go of it too (it is dispatched afresh).
+    _active_assignments(ticket).filter(role=AssignmentRole.LEAD).update(
+        ended_at=now, end_reason=AssignmentEnd.RETURNED
+    )
+    _end_assignments(ticket, AssignmentEnd.REASSIGNED, now)
     _record(
         ticket,
         EventKind.APPROVE_RETURN,
@@ -769,11 +796,31 @@ def ticket_reopen(
 
 
 @transaction.atomic
+def ticket_event_add(
+    *,
+    ticket: Ticket | int,
+    by: User | None,
+    kind: str,
+    note: str = "",
+    payload: dict[str, Any] | None = None,
+    unit_id: int | None = None,
+) -> TicketEvent:
+    """Record a step that does not change the state (a note, a department's whistle report …)."""
+    ticket = _lock(ticket)
+    return _record(
+        ticket,
+        EventKind(kind),
+        by=by,
+        from_state=ticket.state,
+        to_state=ticket.state,
+        note=note,
+        payload=payload,
+        unit_id=unit_id,
+    )
+
+
 def ticket_note_add(*, ticket: Ticket | int, by: User, note: str) -> TicketEvent:
     """备注: a note on the ticket's record, without changing its state."""
-    ticket = _lock(ticket)
     if not note.strip():
         raise ValidationError({"note": _("Write the note.")})
-    return _record(
-        ticket, EventKind.NOTE, by=by, from_state=ticket.state, to_state=ticket.state, note=note.strip()
-    )
+    return ticket_event_add(ticket=ticket, by=by, kind=EventKind.NOTE, note=note.strip())

@@ -50,6 +50,10 @@ class ProjectAutoSchema(AutoSchema):
             wanted.add("404")
         if self.method in ("POST", "PUT", "PATCH"):
             wanted.add("400")
+        if self.method == "GET" and any(
+            getattr(p, "location", "query") == "query" for p in self.get_override_parameters()
+        ):
+            wanted.add("400")  # a declared query parameter can be invalid
         if self.method == "GET" and self._is_list_view():
             if getattr(self.view, "filterset_class", None) is not None or self.get_filter_backends():
                 wanted.add("400")

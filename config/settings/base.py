@@ -284,7 +284,13 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # One dict, reviewed like code. Each periodic task re-derives its work from the database.
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "dispatch.auto_dispatch_catch_up": {
+        "task": "dispatch.auto_dispatch_catch_up",
+        "schedule": 60.0,  # every minute
+        "options": {"expires": 55},
+    },
+}
 
 # ------------------------------------------------------------------------------ logging
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
@@ -321,5 +327,10 @@ PHONE_HASH_KEY = os.environ.get("PHONE_HASH_KEY") or _persistent_secret("phone_h
 
 # How many times callback staff may send one ticket back for rework (重办).
 TICKET_MAX_REWORK = int(os.environ.get("TICKET_MAX_REWORK", "3"))
+# 吹哨报到: hours a summoned department has to report, by whistle grade (工作推进哨 / 攻坚克难哨).
+WHISTLE_REPORT_HOURS = {"routine": 24, "critical": 4}
+# Received tickets of auto-dispatch categories still waiting after this long are dispatched by the
+# periodic catch-up (their task message was lost).
+AUTO_DISPATCH_CATCH_UP_SECONDS = 120
 # A retried POST with the same Idempotency-Key returns the first ticket within this many hours.
 IDEMPOTENCY_KEY_TTL_HOURS = 24

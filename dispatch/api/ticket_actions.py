@@ -1,31 +1,110 @@
-"""Dispatch actions on tickets: 派单 and 改派 (routing suggestions and whistles join them)."""
+"""Dispatch actions on tickets: route suggestion, 派单, 改派, 退单审核 with re-dispatch, 吹哨."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from dispatch import services
+from dispatch.choices import WhistleGrade
 from orders import services as ticket_services
-from orders.api.serializers import DispatchInput, ReassignInput
+from orders.api.serializers import ReassignInput, UnitBriefSerializer, UnitCodeField
 from orders.api.views import transition_schema
+
+
+class RouteSerializer(serializers.Serializer[Any]):
+    lead_unit = UnitBriefSerializer(allow_null=True)
+    assist_units = UnitBriefSerializer(many=True)
+    entry_id = serializers.IntegerField(allow_null=True, help_text="the catalog entry that decided")
+    fallback = serializers.BooleanField(help_text="true when the district government takes it (兜底)")
+    rule = serializers.CharField()
+    explanation = serializers.CharField()
+
+
+def route_data(decision: Any) -> dict[str, Any]:
+    def unit(info: Any) -> dict[str, Any] | None:
+        return None if info is None else {"id": info.id, "code": info.code, "name": info.name}
+
+    return {
+        "lead_unit": unit(decision.lead),
+        "assist_units": [unit(u) for u in decision.assists],
+        "entry_id": decision.entry_id,
+        "fallback": decision.fallback,
+        "rule": decision.rule,
+        "explanation": decision.explanation,
+    }
+
+
+class DispatchInput(serializers.Serializer[Any]):
+    lead_unit = UnitCodeField(
+        required=False, allow_null=True, default=None, help_text="leave out to take the suggested route"
+    )
+    assist_units = serializers.ListField(
+        child=UnitCodeField(), required=False, allow_null=True, default=None, max_length=10
+    )
+    override_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="required when the lead unit differs from the suggestion",
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ApproveReturnInput(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    redispatch = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="dispatch again at once by the route, excluding the returning unit",
+    )
+
+
+class WhistleInput(serializers.Serializer[Any]):
+    grade = serializers.ChoiceField(choices=WhistleGrade.choices)
+    reason = serializers.CharField(max_length=2000)
+    departments = serializers.ListField(
+        child=UnitCodeField(),
+        min_length=1,
+        max_length=20,
+        help_text="codes of the departments and enterprises summoned",
+    )
+
+
+class EndWhistleInput(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class TicketDispatchActions:
     """Mixed into the ticket viewset (see config/api_router.py)."""
 
-    @transition_schema(DispatchInput, "派单 — give a received ticket to a lead unit")
+    @extend_schema(
+        responses={200: RouteSerializer}, summary="派单建议 — where the catalog sends this ticket, and why"
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def route(self, request: Request, pk: str | None = None) -> Response:
+        ticket = self.get_object()  # type: ignore[attr-defined]
+        return Response(route_data(services.ticket_route_suggest(ticket=ticket)))
+
+    @transition_schema(DispatchInput, "派单 — by the suggested route, or another unit with a reason")
     @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch", filterset_class=None)
     def dispatch_ticket(self, request: Request, pk: str | None = None) -> Response:
         # Named dispatch_ticket: a view's `dispatch` is the method that routes every request.
         return self.run_transition(
             request,
             DispatchInput,
-            lambda t, d: ticket_services.ticket_dispatch(  # type: ignore[attr-defined]
+            lambda t, d: services.ticket_route_dispatch(  # type: ignore[attr-defined]
                 ticket=t,
                 by=request.user,
                 lead_unit=d["lead_unit"],
                 assist_units=d["assist_units"],
+                override_reason=d["override_reason"],
                 note=d["note"],
             ),
         )
@@ -42,5 +121,40 @@ class TicketDispatchActions:
                 lead_unit=d["lead_unit"],
                 assist_units=d["assist_units"],
                 reason=d["reason"],
+            ),
+        )
+
+    @transition_schema(
+        ApproveReturnInput, "同意退单 — approve a return, optionally dispatching again at once"
+    )
+    @action(detail=True, methods=["post"], url_path="approve-return", filterset_class=None)
+    def approve_return(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            ApproveReturnInput,
+            lambda t, d: services.ticket_return_approve(  # type: ignore[attr-defined]
+                ticket=t, by=request.user, note=d["note"], redispatch=d["redispatch"]
+            ),
+        )
+
+    @transition_schema(WhistleInput, "街乡吹哨 — the lead street office summons departments")
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def whistle(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            WhistleInput,
+            lambda t, d: services.whistle_raise(  # type: ignore[attr-defined]
+                ticket=t, by=request.user, grade=d["grade"], reason=d["reason"], departments=d["departments"]
+            ),
+        )
+
+    @transition_schema(EndWhistleInput, "结束吹哨 — the street goes on handling the ticket")
+    @action(detail=True, methods=["post"], url_path="end-whistle", filterset_class=None)
+    def end_whistle(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            EndWhistleInput,
+            lambda t, d: services.whistle_end(  # type: ignore[attr-defined]
+                ticket=t, by=request.user, note=d["note"]
             ),
         )

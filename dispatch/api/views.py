@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
+import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import generics, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dispatch import selectors
+from config.api.schema import CONFLICT
+from dispatch import selectors, services
+from dispatch.choices import WhistleStatus
 from dispatch.filters import CatalogEntryFilterSet, CategoryFilterSet, RegionFilterSet, UnitFilterSet
-from dispatch.models import CatalogEntry, Category, Region, Unit
+from dispatch.models import CatalogEntry, Category, Region, Unit, WhistleSummons
+from orders.api.serializers import UnitBriefSerializer, WhistleSummonsSerializer
 
 from .serializers import (
     CatalogEntrySerializer,
@@ -109,3 +114,111 @@ class CatalogEntryViewSet(viewsets.ReadOnlyModelViewSet[CatalogEntry]):
 
     def get_queryset(self) -> QuerySet[CatalogEntry]:
         return selectors.catalog_list()
+
+
+class AddressResolutionSerializer(serializers.Serializer[Any]):
+    region_code = serializers.CharField(allow_null=True)
+    level = serializers.CharField(allow_null=True)
+    confidence = serializers.ChoiceField(choices=["high", "medium", "low", "none"])
+    note = serializers.CharField()
+    district_code = serializers.CharField(allow_null=True)
+    street_code = serializers.CharField(allow_null=True)
+    community_code = serializers.CharField(allow_null=True)
+    candidates = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+
+
+class AddressQuery(serializers.Serializer[Any]):
+    address = serializers.CharField(max_length=300)
+
+
+class AddressResolveView(generics.GenericAPIView):  # type: ignore[type-arg]
+    """Suggest the region of a free-text address (the agent always chooses in the end)."""
+
+    serializer_class = AddressResolutionSerializer
+
+    @extend_schema(parameters=[AddressQuery], responses={200: AddressResolutionSerializer})
+    def get(self, request: Request) -> Response:
+        query = AddressQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        resolution = selectors.address_resolve(query.validated_data["address"])
+        return Response(AddressResolutionSerializer(asdict(resolution)).data)
+
+
+class WhistleSummonsFilterSet(django_filters.FilterSet):
+    unit = django_filters.CharFilter(field_name="unit__code", label="summoned unit code")
+    street = django_filters.CharFilter(
+        field_name="whistle__street_unit__code", label="whistling street office code"
+    )
+    pending = django_filters.BooleanFilter(
+        field_name="reported_at", lookup_expr="isnull", label="not yet reported"
+    )
+    whistle_status = django_filters.ChoiceFilter(field_name="whistle__status", choices=WhistleStatus.choices)
+
+    class Meta:
+        model = WhistleSummons
+        fields = ["unit", "street", "pending", "whistle_status"]
+
+
+class WhistleSummonsListSerializer(WhistleSummonsSerializer):
+    ticket = serializers.SerializerMethodField()
+    grade = serializers.CharField(source="whistle.grade", read_only=True)
+    street_unit = UnitBriefSerializer(source="whistle.street_unit", read_only=True)
+    whistle_status = serializers.CharField(source="whistle.status", read_only=True)
+
+    class Meta(WhistleSummonsSerializer.Meta):
+        fields = [*WhistleSummonsSerializer.Meta.fields, "ticket", "grade", "street_unit", "whistle_status"]
+
+    def get_ticket(self, obj: WhistleSummons) -> dict[str, Any]:
+        ticket = obj.whistle.ticket
+        return {"id": ticket.pk, "number": ticket.number, "state": ticket.state}
+
+
+class ReportInput(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=2000)
+    arrived_on_site = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class RateInput(serializers.Serializer[Any]):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class WhistleSummonsViewSet(viewsets.ReadOnlyModelViewSet[WhistleSummons]):
+    """部门报到: the summons of whistles — a department sees those to it, a street those it issued."""
+
+    serializer_class = WhistleSummonsListSerializer
+    filterset_class = WhistleSummonsFilterSet
+    ordering_fields = ["report_by", "reported_at"]
+
+    def get_queryset(self) -> QuerySet[WhistleSummons]:
+        return selectors.whistle_summons_for_user(user=self.request.user)
+
+    @extend_schema(request=ReportInput, responses={200: WhistleSummonsListSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def report(self, request: Request, pk: str | None = None) -> Response:
+        """部门报到: the summoned department records what it did."""
+        summons = self.get_object()
+        data = ReportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.whistle_report(
+            summons=summons,
+            by=request.user,
+            note=data.validated_data["note"],
+            arrived_on_site=data.validated_data["arrived_on_site"],
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=summons.pk)).data)
+
+    @extend_schema(request=RateInput, responses={200: WhistleSummonsListSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def rate(self, request: Request, pk: str | None = None) -> Response:
+        """双考核: the whistling street rates the department's response (1–5)."""
+        summons = self.get_object()
+        data = RateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.whistle_rate(
+            summons=summons,
+            by=request.user,
+            rating=data.validated_data["rating"],
+            comment=data.validated_data["comment"],
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=summons.pk)).data)

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from dispatch.choices import DemandType, UrgencyTier
 from dispatch.directory_cache import category_by_code, region_by_code
-from dispatch.models import Category, Region, Unit
+from dispatch.models import Category, Region, Unit, Whistle, WhistleSummons
 from orders.choices import Channel, RejectReason, ReturnReason, TicketState
 from orders.models import Assignment, ReturnRequest, Ticket, TicketEvent
 from orders.privacy import decrypt
@@ -143,6 +143,45 @@ class ReturnRequestSerializer(serializers.ModelSerializer[ReturnRequest]):
         ]
 
 
+class WhistleSummonsSerializer(serializers.ModelSerializer[WhistleSummons]):
+    unit = UnitBriefSerializer(read_only=True)
+    reported_on_time = serializers.BooleanField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = WhistleSummons
+        fields = [
+            "id",
+            "unit",
+            "report_by",
+            "reported_at",
+            "reported_on_time",
+            "report_note",
+            "arrived_on_site",
+            "rating",
+            "rating_comment",
+            "rated_at",
+        ]
+
+
+class WhistleSerializer(serializers.ModelSerializer[Whistle]):
+    street_unit = UnitBriefSerializer(read_only=True)
+    summons = WhistleSummonsSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Whistle
+        fields = [
+            "id",
+            "street_unit",
+            "grade",
+            "reason",
+            "status",
+            "raised_at",
+            "closed_at",
+            "close_reason",
+            "summons",
+        ]
+
+
 class TicketRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     number = serializers.CharField()
@@ -159,6 +198,7 @@ class TicketDetailSerializer(TicketListSerializer):
     children = TicketRefSerializer(many=True, read_only=True)
     assignments = AssignmentSerializer(many=True, read_only=True)
     return_requests = ReturnRequestSerializer(many=True, read_only=True)
+    whistles = WhistleSerializer(many=True, read_only=True)
     assessment_exempt = serializers.BooleanField(read_only=True)
     escalated_at = serializers.DateTimeField(read_only=True, allow_null=True)
     return_requested_at = serializers.DateTimeField(read_only=True, allow_null=True)

@@ -56,7 +56,11 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self) -> QuerySet[Ticket]:
         if self.action == "list":
             return selectors.ticket_list_for_user(user=self.request.user)
-        return selectors.ticket_detail_queryset(user=self.request.user)
+        if self.action == "retrieve":
+            return selectors.ticket_detail_queryset(user=self.request.user)
+        # Actions only need to find the ticket in the user's scope (404 outside it); the service
+        # locks and reads it, and the response reads it again in full.
+        return selectors.ticket_scoped(user=self.request.user)
 
     def get_serializer_class(self) -> Any:
         return TicketListSerializer if self.action == "list" else TicketDetailSerializer

@@ -108,7 +108,7 @@ def test_full_life_through_the_api(cast) -> None:  # type: ignore[no-untyped-def
     dispatcher, handler, callback = as_user(cast.dispatcher), as_user(cast.handler), as_user(cast.callback)
     r = dispatcher.post(
         f"/api/v1/tickets/{pk}/dispatch/",
-        {"lead_unit": "S110105026", "assist_units": ["E-heating"]},
+        {"lead_unit": "S110105026", "assist_units": ["E-heating"], "override_reason": "自管锅炉房，街道统筹"},
         format="json",
     )
     assert r.status_code == 200, r.json()

@@ -59,7 +59,7 @@ def test_dispatch_and_answer_at_once(cast) -> None:  # type: ignore[no-untyped-d
     for _ in range(5):
         ticket = cast.ticket_in(TicketState.RECEIVED)
         codes = race(
-            post(cast.dispatcher, f"/api/v1/tickets/{ticket.pk}/dispatch/", {"lead_unit": "S110105026"}),
+            post(cast.dispatcher, f"/api/v1/tickets/{ticket.pk}/dispatch/", {}),
             post(cast.agent, f"/api/v1/tickets/{ticket.pk}/answer/", {"answer": "已告知报修电话"}),
         )
         assert sorted(codes) == [200, 409], codes

@@ -2,13 +2,32 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from config.demo import demo_users_load
+from config.demo_tickets import demo_tickets_load
+from orders.models import Ticket
 
 
 class Command(BaseCommand):
-    help = "Create the demo users of every role (idempotent). Reference data must be loaded first."
+    help = (
+        "Create the demo users of every role and, on an empty database, weeks of demo tickets (idempotent)."
+    )
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--days", type=int, default=30)
+        parser.add_argument("--per-day", type=int, default=30)
+        parser.add_argument("--users-only", action="store_true")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         users = demo_users_load()
         self.stdout.write(
             self.style.SUCCESS(f"demo users: admin + {len(users)} (password {settings.DEMO_PASSWORD!r})")
         )
+        if options["users_only"]:
+            return
+        if Ticket.objects.exists():
+            self.stdout.write("demo tickets: the database already has tickets; none added")
+            return
+        self.stdout.write(f"demo tickets: {options['days']} days, about {options['per_day']} a day ...")
+        created = demo_tickets_load(
+            days=options["days"], per_day=options["per_day"], progress=self.stdout.write
+        )
+        self.stdout.write(self.style.SUCCESS(f"demo tickets: {created} created"))

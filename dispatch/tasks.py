@@ -1,0 +1,33 @@
+"""Celery tasks of dispatch: thin, take ids, re-check state, idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.conf import settings
+
+
+@shared_task(
+    name="dispatch.auto_dispatch",
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def auto_dispatch_task(ticket_id: int) -> bool:
+    """Dispatch one ticket of an auto-dispatch category by the catalog (no-op if no longer received)."""
+    from .services import ticket_auto_dispatch
+
+    return ticket_auto_dispatch(ticket_id=ticket_id) is not None
+
+
+@shared_task(name="dispatch.auto_dispatch_catch_up", acks_late=True, ignore_result=True)
+def auto_dispatch_catch_up_task() -> int:
+    """Dispatch auto-dispatch tickets whose message was lost; the database says which."""
+    from .services import tickets_auto_dispatch_pending
+
+    return tickets_auto_dispatch_pending(
+        older_than=dt.timedelta(seconds=settings.AUTO_DISPATCH_CATCH_UP_SECONDS)
+    )
