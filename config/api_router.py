@@ -18,6 +18,7 @@ from dispatch.api.views import (
     WhistleSummonsViewSet,
 )
 from hotline.api.views import TicketIntakeMixin
+from orders.api.views import NoticeViewSet
 from orders.api.views import TicketViewSet as OrdersTicketViewSet
 
 
@@ -32,6 +33,7 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("catalog", CatalogEntryViewSet, basename="catalog-entry")
 router.register("whistle-summons", WhistleSummonsViewSet, basename="whistle-summons")
+router.register("notices", NoticeViewSet, basename="notice")
 
 urlpatterns = [
     path("addresses/resolve/", AddressResolveView.as_view(), name="address-resolve"),

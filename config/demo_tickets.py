@@ -513,7 +513,13 @@ def _state_story(
     if state == TicketState.RECEIVED:
         return
     if state == TicketState.MERGED:
-        parent = Ticket.objects.filter(state__in=[TicketState.ACCEPTED, TicketState.DISPATCHED]).first()
+        parent = (
+            Ticket.objects.filter(
+                state__in=[TicketState.ACCEPTED, TicketState.DISPATCHED], created_at__lte=start
+            )
+            .order_by("-created_at")
+            .first()
+        )
         if parent is not None:
             _at(
                 start + dt.timedelta(minutes=5),

@@ -44,12 +44,31 @@ DIRECTORY_EDIT = [
 ]
 
 TICKET_VIEW = [
+    "orders.view_notice",
+    "orders.view_extensionrequest",
     "orders.view_ticket",
     "orders.view_ticketevent",
     "orders.view_assignment",
     "orders.view_returnrequest",
 ]
 SEE_ALL = ["orders.view_all_tickets"]
+
+SLA_EDIT = [
+    "orders.view_slapolicy",
+    "orders.add_slapolicy",
+    "orders.change_slapolicy",
+    "orders.view_slatier",
+    "orders.add_slatier",
+    "orders.change_slatier",
+    "orders.delete_slatier",
+    "orders.view_calendaryear",
+    "orders.add_calendaryear",
+    "orders.change_calendaryear",
+    "orders.view_calendarday",
+    "orders.add_calendarday",
+    "orders.change_calendarday",
+    "orders.delete_calendarday",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     MembershipRole.AGENT: [
@@ -72,6 +91,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.reject_ticket",
         "orders.merge_ticket",
         "orders.answer_ticket",
+        "orders.decide_extension",
     ],
     MembershipRole.HANDLER: [
         *REFERENCE_VIEW,
@@ -81,6 +101,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.whistle_ticket",
         "orders.reply_ticket",
         "dispatch.report_whistle",
+        "orders.request_extension",
     ],
     MembershipRole.CALLBACK: [
         *REFERENCE_VIEW,
@@ -91,8 +112,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.view_caller_contact",
     ],
     # A supervisor's scope is the units under their own (all of them at the hotline centre).
-    MembershipRole.SUPERVISOR: [*REFERENCE_VIEW, *TICKET_VIEW, "orders.reassign_ticket"],
-    MembershipRole.ASSESSOR: [*REFERENCE_VIEW, *CATALOG_EDIT, *DIRECTORY_EDIT, *TICKET_VIEW, *SEE_ALL],
+    MembershipRole.SUPERVISOR: [
+        *REFERENCE_VIEW,
+        *TICKET_VIEW,
+        "orders.reassign_ticket",
+        "orders.decide_extension",
+    ],
+    MembershipRole.ASSESSOR: [
+        *REFERENCE_VIEW,
+        *CATALOG_EDIT,
+        *DIRECTORY_EDIT,
+        *TICKET_VIEW,
+        *SEE_ALL,
+        *SLA_EDIT,
+    ],
 }
 
 

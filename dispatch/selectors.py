@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Now
 
 from . import addresses, routing
 from .choices import REGION_LEVEL_DEPTH, RegionLevel, UnitFunction, UnitKind
@@ -309,9 +308,14 @@ class UnitDispatchStats:
         return self.summons_on_time / due if due else None
 
 
-def dispatch_statistics(*, start: dt.datetime, end: dt.datetime) -> dict[int, UnitDispatchStats]:
+def dispatch_statistics(
+    *, start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None
+) -> dict[int, UnitDispatchStats]:
     """Per unit: returns, reassignments, whistles raised and whistle reports — each one SQL aggregate."""
+    from orders import clock
     from orders.choices import AssignmentEnd, ReturnDecision
+
+    now = now or clock.now()
     from orders.models import Assignment, ReturnRequest
 
     stats: dict[int, UnitDispatchStats] = defaultdict(UnitDispatchStats)
@@ -341,7 +345,7 @@ def dispatch_statistics(*, start: dt.datetime, end: dt.datetime) -> dict[int, Un
             received=Count("pk"),
             on_time=Count("pk", filter=Q(reported_at__lte=F("report_by"))),
             late=Count("pk", filter=Q(reported_at__gt=F("report_by"))),
-            missed=Count("pk", filter=Q(reported_at__isnull=True, report_by__lt=Now())),
+            missed=Count("pk", filter=Q(reported_at__isnull=True, report_by__lt=now)),
             rating=Avg("rating"),
         )
     ):

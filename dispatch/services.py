@@ -16,10 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from orders import clock
+from orders import clock, sla
 from orders import services as ticket_services
 from orders.access import ticket_scope
-from orders.choices import EventKind, TicketState
+from orders.choices import DeadlineClock, EventKind, TicketState
+from orders.deadline_clocks import clock_start, clock_stop, stopped_fields
 from orders.exceptions import TicketConflict
 from orders.models import Ticket
 from orders.selectors import units_with_approved_return
@@ -194,13 +195,10 @@ def ticket_return_approve(*, ticket: Ticket, by: User, note: str = "", redispatc
 # ---------------------------------------------------------------------------------- whistles
 
 
-def _report_deadline(grade: str, now: dt.datetime) -> dt.datetime:
-    hours = settings.WHISTLE_REPORT_HOURS[WhistleGrade(grade)]
-    return now + dt.timedelta(hours=hours)
-
-
-# How the report deadline is computed; the deadlines module replaces it with the SLA policy.
-report_deadline = _report_deadline
+def report_deadline(grade: str, raised_at: dt.datetime) -> dt.datetime:
+    """报到时限: the hours the SLA policy gives for the whistle's grade."""
+    hours = sla.policy_at(raised_at).whistle_hours[WhistleGrade(grade)]
+    return raised_at + dt.timedelta(hours=hours)
 
 
 @transaction.atomic
@@ -238,11 +236,14 @@ def whistle_raise(
         raised_by=by,
         raised_at=now,
     )
-    unique = {u.pk: u for u in departments}
-    WhistleSummons.objects.bulk_create(
-        WhistleSummons(whistle=whistle, unit=unit, report_by=report_deadline(grade, now))
-        for unit in unique.values()
-    )
+    summons = []
+    for unit in {u.pk: u for u in departments}.values():
+        row = WhistleSummons(whistle=whistle, unit=unit)
+        clock_start(
+            row, DeadlineClock.REPORT, urgency=ticket.urgency, start=now, due=report_deadline(grade, now)
+        )
+        summons.append(row)
+    WhistleSummons.objects.bulk_create(summons)
     return whistle
 
 
@@ -261,14 +262,15 @@ def whistle_end(*, ticket: Ticket, by: User, note: str = "") -> Whistle:
     whistle.status, whistle.closed_at, whistle.closed_by = WhistleStatus.CLOSED, clock.now(), by
     whistle.close_reason, whistle.close_note = WhistleCloseReason.ENDED, note
     whistle.save()
+    whistle.summons.update(**stopped_fields(DeadlineClock.REPORT))
     return whistle
 
 
 def whistles_close_on_reply(ticket: Ticket, at: dt.datetime) -> None:
     """A ticket replied while escalated ends its open whistle (registered as an orders reply hook)."""
-    Whistle.objects.filter(ticket=ticket, status=WhistleStatus.OPEN).update(
-        status=WhistleStatus.CLOSED, closed_at=at, close_reason=WhistleCloseReason.REPLIED
-    )
+    open_whistles = Whistle.objects.filter(ticket=ticket, status=WhistleStatus.OPEN)
+    WhistleSummons.objects.filter(whistle__in=open_whistles).update(**stopped_fields(DeadlineClock.REPORT))
+    open_whistles.update(status=WhistleStatus.CLOSED, closed_at=at, close_reason=WhistleCloseReason.REPLIED)
 
 
 def _summons_locked(summons: WhistleSummons | int) -> WhistleSummons:
@@ -297,6 +299,7 @@ def whistle_report(
     now = clock.now()
     summons.reported_at, summons.reported_by, summons.report_note = now, by, note.strip()
     summons.arrived_on_site = arrived_on_site
+    clock_stop(summons, DeadlineClock.REPORT)
     summons.save()
     ticket_services.ticket_event_add(
         ticket=summons.whistle.ticket,

@@ -18,12 +18,25 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from dispatch.directory_cache import directory_cache_clear
 from dispatch.models import Unit
 
 from . import services
 from .choices import RejectReason, ReturnReason
 from .exceptions import TicketConflict
-from .models import Assignment, Caller, ReturnRequest, Ticket, TicketEvent
+from .models import (
+    Assignment,
+    CalendarDay,
+    CalendarYear,
+    Caller,
+    ExtensionRequest,
+    Notice,
+    ReturnRequest,
+    SlaPolicy,
+    SlaTier,
+    Ticket,
+    TicketEvent,
+)
 from .selectors import ticket_list_for_user
 
 
@@ -387,4 +400,149 @@ class CallerAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# ----------------------------------------------------------------------- SLA policy, calendar
+
+
+def _warn_missing_calendar(request: HttpRequest) -> None:
+    from .sla import missing_calendar_years
+
+    for year in missing_calendar_years():
+        messages.warning(
+            request,
+            _(
+                "No working-day calendar is loaded for %(year)s: deadlines counted in working days that "
+                "reach into %(year)s cannot be set. Import the State Council's holiday notice for %(year)s."
+            )
+            % {"year": year},
+        )
+
+
+class SlaTierInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = SlaTier
+    extra = 0
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = [
+        "name",
+        "effective_from",
+        "is_active",
+        "handling_clock_starts",
+        "warn_ratio",
+        "max_extensions",
+    ]
+    inlines = [SlaTierInline]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        _warn_missing_calendar(request)
+        return super().changelist_view(request, extra_context)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        directory_cache_clear()
+
+
+class NoticeImportForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("year"), required=False, help_text=_("Leave empty if the text names it.")
+    )
+    text = forms.CharField(
+        label=_("text of the notice"), widget=forms.Textarea(attrs={"rows": 14, "cols": 90})
+    )
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["year", "source", "loaded_at"]
+    change_list_template = "admin/orders/calendaryear/change_list.html"
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        _warn_missing_calendar(request)
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="orders_calendaryear_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Paste a State Council holiday notice; its year's days off and weekends worked are replaced."""
+        from .holiday_notice import NoticeError
+        from .sla import calendar_year_import
+
+        if not request.user.has_perm("orders.add_calendaryear"):
+            raise PermissionDenied
+        form = NoticeImportForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                year, off, worked = calendar_year_import(
+                    notice_text=form.cleaned_data["text"], year=form.cleaned_data["year"]
+                )
+            except NoticeError as error:
+                form.add_error("text", str(error))
+            else:
+                messages.success(
+                    request,
+                    _("%(year)s: %(off)d days off and %(worked)d weekends worked imported.")
+                    % {"year": year, "off": off, "worked": worked},
+                )
+                return HttpResponseRedirect(reverse("admin:orders_calendaryear_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import a holiday notice"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/orders/calendaryear/import.html", context)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["day", "is_workday", "name"]
+    list_filter = ["is_workday", "name"]
+    date_hierarchy = "day"
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        _warn_missing_calendar(request)
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        directory_cache_clear()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        directory_cache_clear()
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["ticket", "unit", "current_due_at", "proposed_due_at", "decision", "granted_due_at"]
+    list_filter = ["decision"]
+    readonly_fields = [f.name for f in ExtensionRequest._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["created_at", "unit", "kind", "title", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "ticket__number"]
+    list_select_related = ["unit"]
+    readonly_fields = [f.name for f in Notice._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -110,6 +110,46 @@ class EventKind(models.TextChoices):
     REPLY = "reply", _("Result submitted")  # 办理反馈
     CLOSE = "close", _("Closed")  # 办结
     REOPEN = "reopen", _("Reopened for rework")  # 重办
+    EXTENSION_REQUEST = "extension_request", _("Extension requested")  # 申请延期
+    EXTENSION_APPROVE = "extension_approve", _("Extension approved")  # 同意延期
+    EXTENSION_DENY = "extension_deny", _("Extension denied")  # 驳回延期
+    DEADLINE = "deadline", _("Deadline step")  # 时限提醒、超期、催办、督办
     WHISTLE_REPORT = "whistle_report", _("Department reported")  # 部门报到
     WHISTLE_RATING = "whistle_rating", _("Department rated")  # 街乡评价部门
     NOTE = "note", _("Note")  # 备注
+
+
+class LimitUnit(models.TextChoices):
+    HOURS = "hours", _("Clock hours")  # 小时（自然时间）
+    WORKING_DAYS = "working_days", _("Working days")  # 工作日
+
+
+class ClockStart(models.TextChoices):
+    """Which event starts the handling clock (办理时限起算点)."""
+
+    DISPATCH = "dispatch", _("Dispatch")  # 派单起算
+    SIGN = "sign", _("Sign-for")  # 签收起算
+
+
+class DeadlineClock(models.TextChoices):
+    """The deadlines the sweep watches."""
+
+    SIGN = "sign", _("Sign-for")  # 签收时限
+    HANDLE = "handle", _("Handling")  # 办理时限
+    REPORT = "report", _("Whistle report")  # 吹哨报到时限
+    CALLBACK = "callback", _("Callback")  # 回访时限
+
+
+class DeadlineStep(models.TextChoices):
+    """The escalation ladder, each step taken at most once per deadline."""
+
+    WARN = "warn", _("Warning before the deadline")  # 催办提醒（临期）
+    OVERDUE = "overdue", _("Overdue")  # 超期
+    URGE = "urge", _("Urged")  # 催办
+    SUPERVISE = "supervise", _("Escalated to the supervisor")  # 督办
+
+
+class ExtensionDecision(models.TextChoices):
+    PENDING = "pending", _("Pending")  # 待审核
+    APPROVED = "approved", _("Approved")  # 已同意
+    DENIED = "denied", _("Denied")  # 已驳回

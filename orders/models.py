@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
@@ -32,7 +33,12 @@ from .choices import (
     AssignmentEnd,
     AssignmentRole,
     Channel,
+    ClockStart,
+    DeadlineClock,
+    DeadlineStep,
     EventKind,
+    ExtensionDecision,
+    LimitUnit,
     RejectReason,
     ReturnDecision,
     ReturnReason,
@@ -162,6 +168,12 @@ class Ticket(FSMModelMixin, models.Model):
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    # 回访时限: set when the result is submitted; the sweep escalates a callback that is late.
+    callback_due_at = models.DateTimeField(_("callback due"), null=True, blank=True)
+    callback_next_step = models.CharField(
+        _("next callback step"), max_length=12, choices=DeadlineStep.choices, blank=True
+    )
+    callback_next_at = models.DateTimeField(_("next callback step at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -184,6 +196,8 @@ class Ticket(FSMModelMixin, models.Model):
             ("reopen_ticket", "Can send a ticket back for rework"),
             ("view_all_tickets", "Can see every ticket"),
             ("view_caller_contact", "Can see callers' names and phone numbers"),
+            ("request_extension", "Can ask for more time"),
+            ("decide_extension", "Can approve or deny an extension"),
         ]
         indexes = [
             models.Index(fields=["state", "-created_at"], name="ticket_state_created"),
@@ -401,8 +415,21 @@ class Assignment(models.Model):
     assigned_at = models.DateTimeField(_("assigned at"))
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    # Two clocks per lead assignment (DESIGN §5). Each keeps its start, its due time, and the next
+    # escalation step with when it falls due; the sweep reads only rows whose next step is scheduled.
+    sign_started_at = models.DateTimeField(_("sign-for clock started"), null=True, blank=True)
     sign_due_at = models.DateTimeField(_("sign-for due"), null=True, blank=True)
+    sign_next_step = models.CharField(
+        _("next sign-for step"), max_length=12, choices=DeadlineStep.choices, blank=True
+    )
+    sign_next_at = models.DateTimeField(_("next sign-for step at"), null=True, blank=True)
+    handle_started_at = models.DateTimeField(_("handling clock started"), null=True, blank=True)
     handle_due_at = models.DateTimeField(_("handling due"), null=True, blank=True)
+    handle_next_step = models.CharField(
+        _("next handling step"), max_length=12, choices=DeadlineStep.choices, blank=True
+    )
+    handle_next_at = models.DateTimeField(_("next handling step at"), null=True, blank=True)
+    extensions_granted = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     end_reason = models.CharField(_("end reason"), max_length=16, choices=AssignmentEnd.choices, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
@@ -423,7 +450,28 @@ class Assignment(models.Model):
                 name="assignment_unit_once_active",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "ticket"], name="assignment_unit_ticket")]
+        indexes = [
+            models.Index(fields=["unit", "ticket"], name="assignment_unit_ticket"),
+            models.Index(
+                fields=["sign_next_at"], name="assignment_sign_next", condition=Q(sign_next_at__isnull=False)
+            ),
+            models.Index(
+                fields=["handle_next_at"],
+                name="assignment_handle_next",
+                condition=Q(handle_next_at__isnull=False),
+            ),
+            # Overdue filters and inboxes look at the open deadlines of active assignments.
+            models.Index(
+                fields=["handle_due_at"],
+                name="assignment_handle_due_open",
+                condition=Q(ended_at__isnull=True, replied_at__isnull=True),
+            ),
+            models.Index(
+                fields=["sign_due_at"],
+                name="assignment_sign_due_open",
+                condition=Q(ended_at__isnull=True, signed_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket} → {self.unit} ({self.get_role_display()})"
@@ -562,3 +610,249 @@ class DailySequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"
+
+
+class ExtensionRequest(models.Model):
+    """延期申请: the lead unit asks for more handling time before its deadline; a dispatcher decides."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    unit = models.ForeignKey(
+        "dispatch.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    current_due_at = models.DateTimeField(_("deadline when asked"))
+    proposed_due_at = models.DateTimeField(_("proposed deadline"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    decision = models.CharField(
+        _("decision"), max_length=12, choices=ExtensionDecision.choices, default=ExtensionDecision.PENDING
+    )
+    granted_due_at = models.DateTimeField(_("granted deadline"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    review_note = models.TextField(_("reviewer's note"), blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=Q(decision=ExtensionDecision.PENDING),
+                name="extension_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_due_at__gt=models.F("current_due_at")),
+                name="extension_moves_deadline_later",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket} +{self.proposed_due_at:%Y-%m-%d %H:%M} ({self.get_decision_display()})"
+
+
+class DeadlineStepRecord(models.Model):
+    """One escalation step taken on one deadline — at most once (the unique constraint sees to it,
+    whatever duplicate messages, retries or concurrent sweeps do)."""
+
+    clock = models.CharField(_("deadline"), max_length=12, choices=DeadlineClock.choices)
+    target_id = models.BigIntegerField(_("assignment, summons or ticket id"))
+    step = models.CharField(_("step"), max_length=12, choices=DeadlineStep.choices)
+    due_at = models.DateTimeField(_("deadline"))
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        "dispatch.Unit",
+        verbose_name=_("responsible unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("deadline step")
+        verbose_name_plural = _("deadline steps")
+        ordering = ["-recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clock", "target_id", "step", "due_at"], name="deadline_step_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "-recorded_at"], name="deadline_step_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.get_clock_display()} {self.get_step_display()} {self.ticket_id}"
+
+
+class Notice(models.Model):
+    """通知: a message to a unit (催办, 督办, decisions on its requests), read in its inbox."""
+
+    unit = models.ForeignKey(
+        "dispatch.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="notices"
+    )
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    step = models.ForeignKey(
+        DeadlineStepRecord,
+        verbose_name=_("deadline step"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    kind = models.CharField(_("kind"), max_length=24)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("read by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["unit", "-created_at"], name="notice_unit_created"),
+            models.Index(fields=["unit"], name="notice_unit_unread", condition=Q(read_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SlaPolicy(models.Model):
+    """时限规则: the limits per urgency tier and the escalation ladder, effective from a date.
+
+    The policy in force at a moment is the active one with the latest ``effective_from`` not after it.
+    Seeded with the tiers public reports give for Beijing (see docs/deadlines.md); data, not code.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    effective_from = models.DateTimeField(_("effective from"))
+    is_active = models.BooleanField(_("active"), default=True)
+    handling_clock_starts = models.CharField(
+        _("handling clock starts at"), max_length=12, choices=ClockStart.choices, default=ClockStart.DISPATCH
+    )
+    warn_ratio = models.DecimalField(
+        _("warn when this share of the time is used"),
+        max_digits=3,
+        decimal_places=2,
+        default=0.8,
+        validators=[MinValueValidator(0.1), MaxValueValidator(0.99)],
+    )
+    urge_after_hours = models.PositiveIntegerField(_("urge this many hours after the deadline"), default=2)
+    supervise_after_hours = models.PositiveIntegerField(
+        _("escalate this many hours after the urge"), default=24
+    )
+    max_extensions = models.PositiveSmallIntegerField(_("extensions allowed per ticket"), default=1)
+    whistle_routine_hours = models.PositiveIntegerField(
+        _("report hours for a work-progress whistle"), default=24
+    )
+    whistle_critical_hours = models.PositiveIntegerField(
+        _("report hours for a hard-problem whistle"), default=4
+    )
+    basis = models.TextField(_("basis"), blank=True)
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.effective_from:%Y-%m-%d})"
+
+
+class SlaTier(models.Model):
+    """One urgency tier's limits under a policy: sign-for, handling, callback."""
+
+    policy = models.ForeignKey(
+        SlaPolicy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="tiers"
+    )
+    urgency = models.CharField(_("urgency"), max_length=16, choices=UrgencyTier.choices)
+    sign_value = models.DecimalField(_("sign-for limit"), max_digits=6, decimal_places=2)
+    sign_unit = models.CharField(_("unit"), max_length=16, choices=LimitUnit.choices, default=LimitUnit.HOURS)
+    handle_value = models.DecimalField(_("handling limit"), max_digits=6, decimal_places=2)
+    handle_unit = models.CharField(_("unit"), max_length=16, choices=LimitUnit.choices)
+    callback_value = models.DecimalField(_("callback limit"), max_digits=6, decimal_places=2)
+    callback_unit = models.CharField(_("unit"), max_length=16, choices=LimitUnit.choices)
+
+    class Meta:
+        verbose_name = _("SLA tier")
+        verbose_name_plural = _("SLA tiers")
+        constraints = [models.UniqueConstraint(fields=["policy", "urgency"], name="sla_tier_once_per_policy")]
+
+    def __str__(self) -> str:
+        return self.get_urgency_display()
+
+    def clean(self) -> None:
+        for field in ("sign", "handle", "callback"):
+            value, unit = getattr(self, f"{field}_value"), getattr(self, f"{field}_unit")
+            if value is None or value <= 0:
+                raise ValidationError({f"{field}_value": _("A limit must be positive.")})
+            if unit == LimitUnit.WORKING_DAYS and value != int(value):
+                raise ValidationError({f"{field}_value": _("Working-day limits are whole days.")})
+
+
+class CalendarYear(models.Model):
+    """A year whose official holiday schedule is loaded. Without it, working-day limits refuse."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    source = models.CharField(_("source"), max_length=200)
+    loaded_at = models.DateTimeField(_("loaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday week: a holiday, or a weekend worked (调休上班)."""
+
+    day = models.DateField(_("date"), primary_key=True)
+    is_workday = models.BooleanField(_("working day"), help_text=_("Checked: an adjusted working weekend."))
+    name = models.CharField(_("holiday"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'上班' if self.is_workday else '放假'} {self.name}"
+
+    def clean(self) -> None:
+        if self.day and not CalendarYear.objects.filter(year=self.day.year).exists():
+            raise ValidationError({"day": _("Add the year %(year)s first.") % {"year": self.day.year}})

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from dispatch.models import Membership, Whistle, WhistleSummons
+
 from .access import TicketScope, ticket_scope
 from .choices import ReturnDecision
-from .models import Assignment, ReturnRequest, Ticket, TicketEvent
+from .models import Assignment, ExtensionRequest, Notice, ReturnRequest, Ticket, TicketEvent
 
 # Other apps widen a scope (summoned departments see the whistled ticket): they register a
 # function returning a Q for the extra tickets a scope may see.
@@ -57,9 +59,16 @@ def ticket_detail_queryset(*, user: Any) -> QuerySet[Ticket]:
             queryset=Assignment.objects.select_related("unit").order_by("assigned_at", "pk"),
         ),
         Prefetch("return_requests", queryset=ReturnRequest.objects.select_related("unit", "suggested_unit")),
+        Prefetch("extensions", queryset=ExtensionRequest.objects.select_related("unit")),
         Prefetch("children", queryset=Ticket.objects.only("pk", "number", "state", "parent_id")),
         # The parent is rare and small: read it apart rather than join a whole second ticket row.
         Prefetch("parent", queryset=Ticket.objects.only("pk", "number", "state")),
+        Prefetch(
+            "whistles",
+            queryset=Whistle.objects.select_related("street_unit").prefetch_related(
+                Prefetch("summons", queryset=WhistleSummons.objects.select_related("unit"))
+            ),
+        ),
     )
 
 
@@ -83,3 +92,13 @@ def units_with_approved_return(*, ticket: Ticket) -> list[int]:
 def caller_contact_visible(*, user: Any) -> bool:
     """Agents and callback staff see callers' names and numbers; everyone else sees them masked."""
     return bool(user.has_perm("orders.view_caller_contact"))
+
+
+def notices_for_user(*, user: Any) -> QuerySet[Notice]:
+    """Notices to the units the user works for (any role), newest first."""
+    units = Membership.objects.filter(user=user, is_active=True).values("unit_id")
+    return (
+        Notice.objects.filter(unit_id__in=units)
+        .select_related("unit", "ticket")
+        .order_by("-created_at", "-pk")
+    )

@@ -22,27 +22,41 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from dispatch.choices import RegionLevel, UnitKind
 from dispatch.models import Category, Region, Unit
 
-from . import clock
+from . import clock, sla
 from .access import required_permission, ticket_scope
 from .choices import (
     CHANNELS_WITHOUT_CALLER,
     TERMINAL_STATES,
     AssignmentEnd,
     AssignmentRole,
+    ClockStart,
+    DeadlineClock,
     EventKind,
+    ExtensionDecision,
     RejectReason,
     ReturnDecision,
     ReturnReason,
     TicketState,
 )
+from .deadline_clocks import clock_resume, clock_start, clock_stop, stopped_fields
 from .exceptions import TicketConflict, transition_not_allowed
-from .models import Assignment, Caller, IdempotencyKey, ReturnRequest, Ticket, TicketEvent
+from .models import (
+    Assignment,
+    Caller,
+    ExtensionRequest,
+    IdempotencyKey,
+    Notice,
+    ReturnRequest,
+    Ticket,
+    TicketEvent,
+)
 from .numbers import ticket_number_next
 from .privacy import encrypt, name_mask, phone_hash, phone_mask, phone_normalize
 
@@ -241,7 +255,13 @@ def ticket_create(
     )
     # A new ticket has no assignments, return requests or children yet: say so, so that showing
     # it does not ask the database (the intake desk shows every ticket it creates).
-    empty: dict[str, list[Any]] = {"assignments": [], "return_requests": [], "children": [], "whistles": []}
+    empty: dict[str, list[Any]] = {
+        "assignments": [],
+        "return_requests": [],
+        "children": [],
+        "whistles": [],
+        "extensions": [],
+    }
     cast(Any, ticket)._prefetched_objects_cache = empty
     return CreatedTicket(ticket, created=True)
 
@@ -349,17 +369,30 @@ def _active_assignments(ticket: Ticket) -> Any:
 
 
 def _end_assignments(ticket: Ticket, reason: str, at: dt.datetime) -> int:
-    return _active_assignments(ticket).update(ended_at=at, end_reason=reason)
+    """The units let go of the ticket; their deadlines stop."""
+    return _active_assignments(ticket).update(
+        ended_at=at,
+        end_reason=reason,
+        **stopped_fields(DeadlineClock.SIGN),
+        **stopped_fields(DeadlineClock.HANDLE),
+    )
+
+
+def _lead_assignment(ticket: Ticket) -> Assignment | None:
+    return _active_assignments(ticket).filter(role=AssignmentRole.LEAD).select_for_update().first()
 
 
 def _assign(
     ticket: Ticket, lead: Unit, assists: Iterable[Unit], by: User, at: dt.datetime, note: str
 ) -> list[Assignment]:
-    rows = [
-        Assignment(
-            ticket=ticket, unit=lead, role=AssignmentRole.LEAD, assigned_by=by, assigned_at=at, note=note
-        )
-    ]
+    lead_row = Assignment(
+        ticket=ticket, unit=lead, role=AssignmentRole.LEAD, assigned_by=by, assigned_at=at, note=note
+    )
+    # The lead's clocks (DESIGN §5): sign-for from now; handling from now or from sign-for.
+    clock_start(lead_row, DeadlineClock.SIGN, urgency=ticket.urgency, start=at)
+    if sla.policy_at(at).clock_starts == ClockStart.DISPATCH:
+        clock_start(lead_row, DeadlineClock.HANDLE, urgency=ticket.urgency, start=at)
+    rows = [lead_row]
     rows += [
         Assignment(ticket=ticket, unit=unit, role=AssignmentRole.ASSIST, assigned_by=by, assigned_at=at)
         for unit in assists
@@ -556,7 +589,13 @@ def ticket_accept(*, ticket: Ticket | int, by: User, note: str = "") -> Ticket:
     from_state = ticket.state
     ticket.accept(at=now)
     ticket.save()
-    _active_assignments(ticket).filter(role=AssignmentRole.LEAD).update(signed_at=now)
+    lead = _lead_assignment(ticket)
+    if lead is not None:
+        lead.signed_at = now
+        clock_stop(lead, DeadlineClock.SIGN)
+        if sla.policy_at(now).clock_starts == ClockStart.SIGN:
+            clock_start(lead, DeadlineClock.HANDLE, urgency=ticket.urgency, start=now)
+        lead.save()
     _record(ticket, EventKind.ACCEPT, by=by, from_state=from_state, to_state=ticket.state, note=note)
     return ticket
 
@@ -576,6 +615,10 @@ def ticket_request_return(
     from_state = ticket.state
     ticket.request_return(at=now)
     ticket.save()
+    # While the hotline decides, the ball is not with the unit: its escalations pause.
+    _active_assignments(ticket).filter(role=AssignmentRole.LEAD).update(
+        **stopped_fields(DeadlineClock.SIGN), **stopped_fields(DeadlineClock.HANDLE)
+    )
     ReturnRequest.objects.create(
         ticket=ticket,
         unit=ticket.lead_unit,
@@ -661,7 +704,13 @@ def ticket_deny_return(*, ticket: Ticket | int, by: User, note: str) -> Ticket:
         note,
     )
     request.save()
-    _active_assignments(ticket).filter(role=AssignmentRole.LEAD).update(signed_at=None)
+    lead = _lead_assignment(ticket)
+    if lead is not None:  # the unit signs again, from now; its handling clock runs on
+        lead.signed_at = None
+        clock_start(lead, DeadlineClock.SIGN, urgency=ticket.urgency, start=now)
+        if lead.handle_started_at is not None:
+            clock_resume(lead, DeadlineClock.HANDLE, start=lead.handle_started_at, now=now)
+        lead.save()
     _record(
         ticket,
         EventKind.DENY_RETURN,
@@ -732,8 +781,11 @@ def ticket_reply(*, ticket: Ticket | int, by: User, result: str) -> Ticket:
     now = clock.now()
     from_state = ticket.state
     ticket.reply(result=result.strip(), at=now)
+    clock_start(ticket, DeadlineClock.CALLBACK, urgency=ticket.urgency, start=now)
     ticket.save()
-    _active_assignments(ticket).filter(role=AssignmentRole.LEAD).update(replied_at=now)
+    _active_assignments(ticket).filter(role=AssignmentRole.LEAD).update(
+        replied_at=now, **stopped_fields(DeadlineClock.HANDLE), **stopped_fields(DeadlineClock.SIGN)
+    )
     for hook in reply_hooks:
         hook(ticket, now)
     _record(ticket, EventKind.REPLY, by=by, from_state=from_state, to_state=ticket.state, note=result.strip())
@@ -750,6 +802,7 @@ def ticket_close(
     now = clock.now()
     from_state = ticket.state
     ticket.close(at=now)
+    clock_stop(ticket, DeadlineClock.CALLBACK)
     ticket.save()
     _end_assignments(ticket, AssignmentEnd.CLOSED, now)
     _record(
@@ -779,8 +832,14 @@ def ticket_reopen(
     now = clock.now()
     from_state = ticket.state
     ticket.reopen(at=now)
+    clock_stop(ticket, DeadlineClock.CALLBACK)
+    ticket.callback_due_at = None
     ticket.save()
-    _active_assignments(ticket).filter(role=AssignmentRole.LEAD).update(replied_at=None)
+    lead = _lead_assignment(ticket)
+    if lead is not None:  # a new handling deadline for the rework
+        lead.replied_at = None
+        clock_start(lead, DeadlineClock.HANDLE, urgency=ticket.urgency, start=now)
+        lead.save()
     for hook in reopen_hooks:
         hook(ticket, now)
     _record(
@@ -824,3 +883,134 @@ def ticket_note_add(*, ticket: Ticket | int, by: User, note: str) -> TicketEvent
     if not note.strip():
         raise ValidationError({"note": _("Write the note.")})
     return ticket_event_add(ticket=ticket, by=by, kind=EventKind.NOTE, note=note.strip())
+
+
+# -------------------------------------------------------------------------------- extensions
+
+
+def _notify(unit_id: int | None, ticket: Ticket, kind: str, title: str, body: str = "") -> None:
+    if unit_id is not None:
+        Notice.objects.create(
+            unit_id=unit_id, ticket=ticket, kind=kind, title=title, body=body, created_at=clock.now()
+        )
+
+
+@transaction.atomic
+def ticket_extension_request(
+    *, ticket: Ticket | int, by: User, reason: str, proposed_due_at: dt.datetime
+) -> ExtensionRequest:
+    """延期申请: the lead unit asks, before its handling deadline, for a later one."""
+    ticket = _lock(ticket)
+    if not by.has_perm("orders.request_extension"):
+        raise PermissionDenied(_("Your role may not do this."))
+    if ticket.state not in (TicketState.DISPATCHED, TicketState.ACCEPTED, TicketState.ESCALATED):
+        raise transition_not_allowed(_("ask for an extension"), ticket.get_state_display())
+    if ticket.lead_unit_id is None or ticket.lead_unit_id not in ticket_scope(by).handler_units:
+        raise PermissionDenied(_("This ticket is not your unit's to act on."))
+    lead = _lead_assignment(ticket)
+    now = clock.now()
+    if lead is None or lead.handle_due_at is None:
+        raise TicketConflict(_("The handling clock has not started yet."), code="no_handling_deadline")
+    if now >= lead.handle_due_at:
+        raise TicketConflict(
+            _("Ask for an extension before the deadline, not after it."), code="deadline_passed"
+        )
+    if ExtensionRequest.objects.filter(ticket=ticket, decision=ExtensionDecision.PENDING).exists():
+        raise TicketConflict(
+            _("An extension request is already waiting for a decision."), code="extension_pending"
+        )
+    allowed = sla.policy_at(now).max_extensions
+    granted = ExtensionRequest.objects.filter(ticket=ticket, decision=ExtensionDecision.APPROVED).count()
+    if granted >= allowed:
+        raise TicketConflict(
+            _("This ticket has had the %(n)d extension(s) the policy allows.") % {"n": allowed},
+            code="extensions_exhausted",
+        )
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = _("Say why more time is needed.")
+    if proposed_due_at <= lead.handle_due_at:
+        errors["proposed_due_at"] = _("Propose a deadline later than the current one.")
+    if errors:
+        raise ValidationError(errors)
+    request = ExtensionRequest.objects.create(
+        ticket=ticket,
+        assignment=lead,
+        unit_id=lead.unit_id,
+        reason=reason.strip(),
+        current_due_at=lead.handle_due_at,
+        proposed_due_at=proposed_due_at,
+        requested_by=by,
+        requested_at=now,
+    )
+    _record(
+        ticket,
+        EventKind.EXTENSION_REQUEST,
+        by=by,
+        from_state=ticket.state,
+        to_state=ticket.state,
+        note=reason,
+        payload={
+            "current_due_at": lead.handle_due_at.isoformat(),
+            "proposed_due_at": proposed_due_at.isoformat(),
+        },
+    )
+    return request
+
+
+@transaction.atomic
+def ticket_extension_decide(
+    *, ticket: Ticket | int, by: User, approve: bool, note: str = "", due_at: dt.datetime | None = None
+) -> ExtensionRequest:
+    """延期审核: a dispatcher, or a supervisor of the lead unit, approves (moving the deadline) or denies."""
+    ticket = _lock(ticket)
+    scope = ticket_scope(by)
+    if not by.has_perm("orders.decide_extension"):
+        raise PermissionDenied(_("Your role may not do this."))
+    if not scope.everything and ticket.lead_unit_id not in scope.supervised_units:
+        raise PermissionDenied(_("Only a dispatcher or the lead unit's supervisor decides."))
+    request = (
+        ExtensionRequest.objects.select_for_update()
+        .filter(ticket=ticket, decision=ExtensionDecision.PENDING)
+        .first()
+    )
+    if request is None:
+        raise TicketConflict(
+            _("No extension request is waiting for a decision."), code="no_pending_extension"
+        )
+    now = clock.now()
+    lead = Assignment.objects.select_for_update().get(pk=request.assignment_id)
+    if approve:
+        granted = due_at or request.proposed_due_at
+        if lead.handle_due_at is not None and granted <= lead.handle_due_at:
+            raise ValidationError({"due_at": _("The new deadline must be later than the current one.")})
+        lead.handle_due_at = granted
+        lead.extensions_granted += 1
+        if lead.ended_at is None and lead.replied_at is None and lead.handle_started_at is not None:
+            clock_resume(lead, DeadlineClock.HANDLE, start=lead.handle_started_at, now=now)
+        lead.save()
+        request.decision, request.granted_due_at = ExtensionDecision.APPROVED, granted
+    else:
+        if not note.strip():
+            raise ValidationError({"note": _("Tell the unit why the extension is denied.")})
+        request.decision = ExtensionDecision.DENIED
+    request.decided_by, request.decided_at, request.review_note = by, now, note.strip()
+    request.save()
+    kind = EventKind.EXTENSION_APPROVE if approve else EventKind.EXTENSION_DENY
+    payload = {"granted_due_at": request.granted_due_at.isoformat()} if request.granted_due_at else {}
+    _record(ticket, kind, by=by, from_state=ticket.state, to_state=ticket.state, note=note, payload=payload)
+    title = (
+        _("Extension approved for ticket %(number)s: new deadline %(due)s")
+        % {"number": ticket.number, "due": timezone.localtime(request.granted_due_at).strftime("%m-%d %H:%M")}
+        if approve and request.granted_due_at
+        else _("Extension denied for ticket %(number)s") % {"number": ticket.number}
+    )
+    _notify(request.unit_id, ticket, f"extension_{request.decision}", title, note.strip())
+    return request
+
+
+def notice_mark_read(*, notice: Notice, by: User) -> Notice:
+    if notice.read_at is None:
+        notice.read_at, notice.read_by = clock.now(), by
+        notice.save(update_fields=["read_at", "read_by"])
+    return notice

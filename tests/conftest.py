@@ -7,9 +7,12 @@ commits (``transaction=True``) flush the database afterwards; ``reference_data``
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from rest_framework.test import APIClient
@@ -18,6 +21,17 @@ from dispatch.choices import MembershipRole
 from dispatch.models import Region, Unit
 from dispatch.reference_data import categories_load, regions_load, units_load
 from dispatch.services import membership_grant
+
+# Every test runs at this moment, with the clock ticking from there: inside the official 2026
+# calendar (the State Council had not published 2027's when this was written), on a weekday,
+# in the heating season. Working-day deadlines then never depend on the day the suite runs.
+SUITE_NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock():  # type: ignore[no-untyped-def]
+    with time_machine.travel(SUITE_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -31,9 +45,12 @@ def _fresh_directory_cache():  # type: ignore[no-untyped-def]
 
 
 def load_reference_data() -> None:
+    from orders.sla import calendar_load_from_package
+
     regions_load()
     units_load()
     categories_load()
+    calendar_load_from_package()
 
 
 @pytest.fixture(scope="session")
@@ -114,6 +131,10 @@ KEEP_TABLES = {
     "dispatch_category",
     "dispatch_catalogentry",
     "dispatch_catalogassist",
+    "orders_slapolicy",
+    "orders_slatier",
+    "orders_calendaryear",
+    "orders_calendarday",
 }
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 
 # Lets runtime code write the generic forms the type checker wants (admin.ModelAdmin[Model]).
 django_stubs_ext.monkeypatch()
@@ -285,6 +286,16 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # One dict, reviewed like code. Each periodic task re-derives its work from the database.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "orders.deadline_sweep": {
+        "task": "orders.deadline_sweep",
+        "schedule": 60.0,  # every minute; a late or doubled run takes each step once all the same
+        "options": {"expires": 55},
+    },
+    "orders.prepare_ticket_numbers": {
+        "task": "orders.prepare_ticket_numbers",
+        "schedule": crontab(minute=30, hour="*/6"),  # https://crontab.guru/#30_*/6_*_*_*
+        "options": {"expires": 3600},
+    },
     "dispatch.auto_dispatch_catch_up": {
         "task": "dispatch.auto_dispatch_catch_up",
         "schedule": 60.0,  # every minute
@@ -327,8 +338,6 @@ PHONE_HASH_KEY = os.environ.get("PHONE_HASH_KEY") or _persistent_secret("phone_h
 
 # How many times callback staff may send one ticket back for rework (重办).
 TICKET_MAX_REWORK = int(os.environ.get("TICKET_MAX_REWORK", "3"))
-# 吹哨报到: hours a summoned department has to report, by whistle grade (工作推进哨 / 攻坚克难哨).
-WHISTLE_REPORT_HOURS = {"routine": 24, "critical": 4}
 # Received tickets of auto-dispatch categories still waiting after this long are dispatched by the
 # periodic catch-up (their task message was lost).
 AUTO_DISPATCH_CATCH_UP_SECONDS = 120

@@ -13,7 +13,7 @@ from dispatch.choices import DemandType, UrgencyTier
 from dispatch.directory_cache import category_by_code, region_by_code
 from dispatch.models import Category, Region, Unit, Whistle, WhistleSummons
 from orders.choices import Channel, RejectReason, ReturnReason, TicketState
-from orders.models import Assignment, ReturnRequest, Ticket, TicketEvent
+from orders.models import Assignment, ExtensionRequest, Notice, ReturnRequest, Ticket, TicketEvent
 from orders.privacy import decrypt
 
 TEXT_LIMIT = 4000
@@ -182,6 +182,25 @@ class WhistleSerializer(serializers.ModelSerializer[Whistle]):
         ]
 
 
+class ExtensionRequestSerializer(serializers.ModelSerializer[ExtensionRequest]):
+    unit = UnitBriefSerializer(read_only=True)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "unit",
+            "reason",
+            "current_due_at",
+            "proposed_due_at",
+            "requested_at",
+            "decision",
+            "granted_due_at",
+            "decided_at",
+            "review_note",
+        ]
+
+
 class TicketRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     number = serializers.CharField()
@@ -199,6 +218,8 @@ class TicketDetailSerializer(TicketListSerializer):
     assignments = AssignmentSerializer(many=True, read_only=True)
     return_requests = ReturnRequestSerializer(many=True, read_only=True)
     whistles = WhistleSerializer(many=True, read_only=True)
+    extensions = ExtensionRequestSerializer(many=True, read_only=True)
+    callback_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
     assessment_exempt = serializers.BooleanField(read_only=True)
     escalated_at = serializers.DateTimeField(read_only=True, allow_null=True)
     return_requested_at = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -376,3 +397,27 @@ class ReassignInput(serializers.Serializer[Any]):
     lead_unit = UnitCodeField()
     assist_units = serializers.ListField(child=UnitCodeField(), required=False, default=list, max_length=10)
     reason = serializers.CharField(max_length=2000)
+
+
+class ExtensionRequestInput(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=2000)
+    proposed_due_at = serializers.DateTimeField(help_text="the new handling deadline asked for")
+
+
+class ExtensionApproveInput(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    due_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="grant a different deadline than the one proposed",
+    )
+
+
+class NoticeSerializer(serializers.ModelSerializer[Notice]):
+    unit = UnitBriefSerializer(read_only=True)
+    ticket = TicketRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Notice
+        fields = ["id", "unit", "ticket", "kind", "title", "body", "created_at", "read_at"]

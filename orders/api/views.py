@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -19,12 +20,16 @@ from rest_framework.response import Response
 from config.api.schema import CONFLICT
 from orders import selectors, services
 from orders.filters import TicketFilterSet
-from orders.models import Ticket
+from orders.models import Notice, Ticket
 
 from .serializers import (
     AnswerInput,
+    ExtensionApproveInput,
+    ExtensionRequestInput,
+    ExtensionRequestSerializer,
     MergeInput,
     NoteInput,
+    NoticeSerializer,
     RejectInput,
     ReopenInput,
     ReplyInput,
@@ -196,6 +201,55 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             lambda t, d: services.ticket_deny_return(ticket=t, by=request.user, note=d["note"]),
         )
 
+    # ---------------------------------------------------------------------------- extensions
+
+    @extend_schema(
+        request=ExtensionRequestInput,
+        responses={201: ExtensionRequestSerializer, **CONFLICT},
+        summary="延期申请 — the lead unit asks for a later handling deadline",
+    )
+    @action(detail=True, methods=["post"], url_path="request-extension", filterset_class=None)
+    def request_extension(self, request: Request, pk: str | None = None) -> Response:
+        ticket = self.get_object()
+        data = ExtensionRequestInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        made = services.ticket_extension_request(ticket=ticket, by=request.user, **data.validated_data)
+        return Response(ExtensionRequestSerializer(made).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ExtensionApproveInput,
+        responses={200: ExtensionRequestSerializer, **CONFLICT},
+        summary="同意延期 — move the handling deadline",
+    )
+    @action(detail=True, methods=["post"], url_path="approve-extension", filterset_class=None)
+    def approve_extension(self, request: Request, pk: str | None = None) -> Response:
+        ticket = self.get_object()
+        data = ExtensionApproveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        decided = services.ticket_extension_decide(
+            ticket=ticket,
+            by=request.user,
+            approve=True,
+            note=data.validated_data["note"],
+            due_at=data.validated_data["due_at"],
+        )
+        return Response(ExtensionRequestSerializer(decided).data)
+
+    @extend_schema(
+        request=RequiredNoteInput,
+        responses={200: ExtensionRequestSerializer, **CONFLICT},
+        summary="驳回延期 — the deadline stays",
+    )
+    @action(detail=True, methods=["post"], url_path="deny-extension", filterset_class=None)
+    def deny_extension(self, request: Request, pk: str | None = None) -> Response:
+        ticket = self.get_object()
+        data = RequiredNoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        decided = services.ticket_extension_decide(
+            ticket=ticket, by=request.user, approve=False, note=data.validated_data["note"]
+        )
+        return Response(ExtensionRequestSerializer(decided).data)
+
     # ------------------------------------------------------------------------ callback side
 
     @transition_schema(NoteInput, "办结 — close a handled ticket")
@@ -213,3 +267,34 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             ReopenInput,
             lambda t, d: services.ticket_reopen(ticket=t, by=request.user, reason=d["reason"]),
         )
+
+
+class NoticeFilterSet(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="not yet read")
+    kind = django_filters.CharFilter()
+    unit = django_filters.CharFilter(field_name="unit__code")
+
+    class Meta:
+        model = Notice
+        fields = ["unread", "kind", "unit"]
+
+
+class NoticeViewSet(viewsets.ReadOnlyModelViewSet[Notice]):
+    """通知: urges, supervision and decisions sent to the units the user works for."""
+
+    serializer_class = NoticeSerializer
+    filterset_class = NoticeFilterSet
+
+    queryset = Notice.objects.none()  # for the schema; requests use get_queryset
+
+    def get_queryset(self) -> QuerySet[Notice]:
+        if getattr(self, "swagger_fake_view", False):
+            return Notice.objects.none()
+        return selectors.notices_for_user(user=self.request.user)
+
+    @extend_schema(request=None, responses={200: NoticeSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def read(self, request: Request, pk: str | None = None) -> Response:
+        """Mark the notice read."""
+        notice = services.notice_mark_read(notice=self.get_object(), by=request.user)
+        return Response(self.get_serializer(notice).data)

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Load all reference data: regions, units, categories and catalog (idempotent)."
+    help = "Load all reference data: regions, units, categories, catalog, working-day calendar (idempotent)."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--without-communities", action="store_true")
@@ -12,3 +12,4 @@ class Command(BaseCommand):
         call_command("load_regions", without_communities=options["without_communities"], stdout=self.stdout)
         call_command("load_units", stdout=self.stdout)
         call_command("load_categories", stdout=self.stdout)
+        call_command("load_calendar", stdout=self.stdout)

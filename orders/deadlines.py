@@ -1,0 +1,129 @@
+"""Deadline math, pure: due times from a start, a limit and the official working-day calendar.
+
+No ORM here. The calendar and the SLA policy arrive as plain data (``WorkCalendar``, ``Limit``,
+``Ladder``); ``orders.sla`` builds them from the database.
+
+Working days follow the State Council's holiday schedule, including adjusted working weekends
+(调休). For a year with no schedule loaded, working-day arithmetic refuses (``CalendarMissing``)
+rather than guess: a deadline computed on a wrong calendar is worse than none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+HOURS = "hours"
+WORKING_DAYS = "working_days"
+
+# The escalation ladder of one deadline (催办提醒 → 超期 → 催办 → 督办).
+WARN, OVERDUE, URGE, SUPERVISE = "warn", "overdue", "urge", "supervise"
+STEPS = (WARN, OVERDUE, URGE, SUPERVISE)
+
+
+class CalendarMissing(Exception):
+    """No official holiday schedule is loaded for a year a working-day deadline crosses."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__(f"no working-day calendar for {year}")
+        self.year = year
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Official working days: weekdays, minus holidays, plus adjusted working weekends."""
+
+    years: frozenset[int]
+    holidays: frozenset[dt.date]  # weekdays off (法定节假日及调休放假)
+    workdays: frozenset[dt.date]  # weekends on (调休上班)
+    zone: dt.tzinfo = dt.timezone(dt.timedelta(hours=8))  # dates are Beijing dates
+
+    def is_workday(self, day: dt.date) -> bool:
+        if day.year not in self.years:
+            raise CalendarMissing(day.year)
+        if day in self.workdays:
+            return True
+        if day in self.holidays:
+            return False
+        return day.weekday() < 5
+
+    def add_workdays(self, day: dt.date, count: int) -> dt.date:
+        """The ``count``-th working day after ``day`` (``day`` itself never counts)."""
+        if count < 0:
+            raise ValueError("count must not be negative")
+        current = day
+        remaining = count
+        while remaining:
+            current += dt.timedelta(days=1)
+            if self.is_workday(current):
+                remaining -= 1
+        return current
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]."""
+        days = 0
+        current = start
+        while current < end:
+            current += dt.timedelta(days=1)
+            if self.is_workday(current):
+                days += 1
+        return days
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A time limit: so many clock hours, or so many working days."""
+
+    value: float
+    unit: str  # HOURS | WORKING_DAYS
+
+    def __post_init__(self) -> None:
+        if self.unit not in (HOURS, WORKING_DAYS):
+            raise ValueError(f"unknown limit unit {self.unit!r}")
+        if self.value <= 0:
+            raise ValueError("a limit must be positive")
+        if self.unit == WORKING_DAYS and self.value != int(self.value):
+            raise ValueError("working-day limits are whole days")
+
+    def describe(self) -> str:
+        return f"{self.value:g}小时" if self.unit == HOURS else f"{int(self.value)}个工作日"
+
+
+def due_at(start: dt.datetime, limit: Limit, calendar: WorkCalendar) -> dt.datetime:
+    """When a limit starting at ``start`` runs out.
+
+    Clock hours are plain elapsed time. Working days land on the N-th working day after the start's
+    local date, at the same local time of day (a ticket signed on Friday 20:00 with one working day
+    is due Monday 20:00; across 国庆 2026, +5 working days from 29 September is 12 October).
+    """
+    if limit.unit == HOURS:
+        return start + dt.timedelta(hours=limit.value)
+    local = start.astimezone(calendar.zone)
+    day = calendar.add_workdays(local.date(), int(limit.value))
+    return dt.datetime.combine(day, local.time(), tzinfo=calendar.zone)
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """When each escalation step of a deadline falls due."""
+
+    warn_ratio: float  # warn when this share of the time is used (0.8 → at 80%)
+    urge_after: dt.timedelta  # 催办 this long after the deadline passed
+    supervise_after: dt.timedelta  # 督办 this long after the urge
+
+    def step_times(self, start: dt.datetime, due: dt.datetime) -> dict[str, dt.datetime]:
+        warn = start + (due - start) * self.warn_ratio
+        urge = due + self.urge_after
+        return {WARN: warn, OVERDUE: due, URGE: urge, SUPERVISE: urge + self.supervise_after}
+
+    def next_step(
+        self, start: dt.datetime, due: dt.datetime, done: Iterable[str]
+    ) -> tuple[str, dt.datetime] | None:
+        """The first step not yet done, and when it falls due (None when the ladder is climbed)."""
+        finished = set(done)
+        times = self.step_times(start, due)
+        for step in STEPS:
+            if step not in finished:
+                return step, times[step]
+        return None

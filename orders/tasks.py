@@ -1,0 +1,28 @@
+"""Celery tasks of the lifecycle: thin, idempotent, re-deriving their work from the database."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(
+    name="orders.deadline_sweep", acks_late=True, ignore_result=True, soft_time_limit=50, time_limit=58
+)
+def deadline_sweep_task() -> dict[str, int]:
+    """Take every deadline step that is due now (runs every minute; safe to run twice or at once)."""
+    from .sweep import deadline_sweep
+
+    return dict(deadline_sweep())
+
+
+@shared_task(name="orders.prepare_ticket_numbers", acks_late=True, ignore_result=True)
+def prepare_ticket_numbers_task() -> None:
+    """Create today's and tomorrow's ticket number sequences ahead of the first ticket."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .numbers import ticket_sequences_ensure
+
+    today = timezone.localdate()
+    ticket_sequences_ensure(today, today + dt.timedelta(days=1))

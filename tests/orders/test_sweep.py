@@ -1,0 +1,186 @@
+"""The deadline sweep: each step at the right time, exactly once, for the right unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connections
+
+from dispatch.models import Unit
+from orders import clock, services
+from orders.choices import DeadlineStep, EventKind, TicketState
+from orders.models import DeadlineStepRecord, Notice
+from orders.sweep import deadline_sweep
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def local(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=BEIJING)
+
+
+def dispatched_at_ten(cast):  # type: ignore[no-untyped-def]
+    """A utility ticket dispatched 20 Nov 2026 10:00: sign due 12:00 (warn 11:36), handled due next day."""
+    with clock.frozen_at(local(2026, 11, 20, 10)):
+        return cast.ticket_in(TicketState.DISPATCHED)
+
+
+def steps(ticket) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return sorted(DeadlineStepRecord.objects.filter(ticket=ticket).values_list("clock", "step"))
+
+
+@pytest.mark.django_db
+def test_steps_come_in_order_at_their_times(cast) -> None:  # type: ignore[no-untyped-def]
+    ticket = dispatched_at_ten(cast)
+    assert not deadline_sweep(now=local(2026, 11, 20, 11, 30))
+    assert deadline_sweep(now=local(2026, 11, 20, 11, 40)) == {"sign:warn": 1}
+    assert deadline_sweep(now=local(2026, 11, 20, 12, 1)) == {"sign:overdue": 1}
+    assert deadline_sweep(now=local(2026, 11, 20, 14, 1)) == {"sign:urge": 1}
+    # a day later: the sign clock is escalated; handling (due 21 Nov 10:00) is warned, overdue, urged
+    assert deadline_sweep(now=local(2026, 11, 21, 14, 1)) == {
+        "sign:supervise": 1,
+        "handle:warn": 1,
+        "handle:overdue": 1,
+        "handle:urge": 1,
+    }
+    assert steps(ticket) == [
+        ("handle", "overdue"),
+        ("handle", "urge"),
+        ("handle", "warn"),
+        ("sign", "overdue"),
+        ("sign", "supervise"),
+        ("sign", "urge"),
+        ("sign", "warn"),
+    ]
+    lead = ticket.assignments.get()
+    assert (lead.sign_next_step, lead.sign_next_at) == ("", None)  # the ladder is climbed
+
+
+@pytest.mark.django_db
+def test_running_twice_takes_each_step_once(cast) -> None:  # type: ignore[no-untyped-def]
+    ticket = dispatched_at_ten(cast)
+    later = local(2026, 11, 23, 9)
+    first = deadline_sweep(now=later)
+    second = deadline_sweep(now=later)
+    assert sum(first.values()) == 8  # both clocks, all four steps, caught up in one run
+    assert not second
+    assert DeadlineStepRecord.objects.filter(ticket=ticket).count() == 8
+    assert ticket.events.filter(kind=EventKind.DEADLINE).count() == 8
+
+
+@pytest.mark.django_db
+def test_notices_go_to_the_unit_and_supervision_to_its_supervisor(cast) -> None:  # type: ignore[no-untyped-def]
+    ticket = dispatched_at_ten(cast)
+    deadline_sweep(now=local(2026, 11, 21, 14, 1))
+    wangjing, chaoyang = Unit.objects.get(code="S110105026"), Unit.objects.get(code="G110105")
+    kinds = sorted(Notice.objects.filter(ticket=ticket, unit=wangjing).values_list("kind", flat=True))
+    assert kinds.count("deadline_warn") == 2
+    assert "deadline_supervise" in kinds
+    supervisor = Notice.objects.get(ticket=ticket, unit=chaoyang)
+    assert supervisor.kind == "deadline_supervise"
+    assert "朝阳区望京街道办事处" in supervisor.title
+    assert ticket.number in supervisor.title
+
+
+@pytest.mark.django_db
+def test_signing_stops_the_sign_clock(cast) -> None:  # type: ignore[no-untyped-def]
+    ticket = dispatched_at_ten(cast)
+    with clock.frozen_at(local(2026, 11, 20, 11)):
+        services.ticket_accept(ticket=ticket, by=cast.handler)
+    assert deadline_sweep(now=local(2026, 11, 20, 13)) == {}
+    assert deadline_sweep(now=local(2026, 11, 21, 8)) == {"handle:warn": 1}
+
+
+@pytest.mark.django_db
+def test_a_paused_clock_is_not_swept_and_an_extension_moves_the_steps(cast) -> None:  # type: ignore[no-untyped-def]
+    ticket = dispatched_at_ten(cast)
+    with clock.frozen_at(local(2026, 11, 20, 10, 30)):
+        services.ticket_request_return(ticket=ticket, by=cast.handler, reason="function", note="不属本单位")
+    assert deadline_sweep(now=local(2026, 11, 22, 10)) == {}
+    other = dispatched_at_ten(cast)
+    with clock.frozen_at(local(2026, 11, 20, 10, 45)):
+        services.ticket_accept(ticket=other, by=cast.handler)
+        services.ticket_extension_request(
+            ticket=other, by=cast.handler, reason="等材料", proposed_due_at=local(2026, 11, 24, 10)
+        )
+        services.ticket_extension_decide(ticket=other, by=cast.dispatcher, approve=True)
+    assert deadline_sweep(now=local(2026, 11, 21, 11)) == {}  # the old deadline no longer bites
+    assert deadline_sweep(now=local(2026, 11, 24, 10, 1)) == {"handle:warn": 1, "handle:overdue": 1}
+
+
+@pytest.mark.django_db
+def test_callback_and_whistle_report_clocks(cast) -> None:  # type: ignore[no-untyped-def]
+    from dispatch.services import whistle_raise
+
+    with clock.frozen_at(local(2026, 11, 20, 10)):
+        handled = cast.ticket_in(TicketState.HANDLED)
+        escalated = cast.ticket_in(TicketState.ACCEPTED)
+        whistle_raise(
+            ticket=escalated,
+            by=cast.handler,
+            grade="critical",
+            reason="需住建到场",
+            departments=[Unit.objects.get(code="D110105-housing")],
+        )
+    taken = deadline_sweep(now=local(2026, 11, 20, 14, 30))
+    assert taken["report:overdue"] == 1  # critical whistle: 4 hours
+    assert not taken.get("callback:overdue")
+    taken = deadline_sweep(now=local(2026, 11, 21, 10, 30))
+    assert taken["callback:overdue"] == 1
+    hotline = Unit.objects.get(code="HOTLINE")
+    assert Notice.objects.filter(ticket=handled, unit=hotline, kind="deadline_overdue").exists()
+    housing = Unit.objects.get(code="D110105-housing")
+    assert Notice.objects.filter(ticket=escalated, unit=housing, kind="deadline_overdue").exists()
+
+
+@pytest.mark.django_db
+def test_closed_work_leaves_the_sweep(cast) -> None:  # type: ignore[no-untyped-def]
+    with clock.frozen_at(local(2026, 11, 20, 10)):
+        cast.ticket_in(TicketState.CLOSED)
+        cast.ticket_in(TicketState.ANSWERED)
+        cast.ticket_in(TicketState.MERGED)
+    assert deadline_sweep(now=local(2026, 12, 20)) == {}
+
+
+@pytest.mark.django_db
+def test_overdue_filter_matches_the_stored_deadlines(cast) -> None:  # type: ignore[no-untyped-def]
+    from rest_framework.test import APIClient
+
+    late = dispatched_at_ten(cast)
+    with clock.frozen_at(local(2026, 11, 20, 11)):
+        fresh = cast.ticket_in(TicketState.DISPATCHED)
+    client = APIClient()
+    client.force_authenticate(cast.dispatcher)
+    import time_machine
+
+    with time_machine.travel(local(2026, 11, 20, 12, 30), tick=False):
+        ids = {t["id"] for t in client.get("/api/v1/tickets/?overdue=true").json()["results"]}
+    assert late.pk in ids
+    assert fresh.pk not in ids
+
+
+def test_two_sweeps_at_once_take_each_step_once(committed_db, cast) -> None:  # type: ignore[no-untyped-def]
+    tickets = [dispatched_at_ten(cast) for _ in range(30)]
+    later = local(2026, 11, 23, 9)
+    barrier = threading.Barrier(2)
+    results: list[dict[str, int]] = []
+
+    def sweep() -> None:
+        barrier.wait()
+        try:
+            results.append(dict(deadline_sweep(now=later)))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    total = sum(sum(r.values()) for r in results)
+    assert total == 30 * 8
+    assert DeadlineStepRecord.objects.filter(ticket__in=tickets).count() == 30 * 8
+    assert Notice.objects.filter(step__step=DeadlineStep.WARN).count() == 30 * 2
