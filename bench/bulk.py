@@ -29,20 +29,22 @@ def copy_rows(model: type[Model], rows: Iterable[dict[str, Any]], *, progress_ev
     names = [f.attname for f in fields]
     count = 0
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f'COPY {model._meta.db_table} ({", ".join(columns)}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row([row[n] if n in row else defaults.get(n) for n in names])
-                count += 1
-                if progress_every and count % progress_every == 0:
-                    print(f"    {model._meta.db_table}: {count:,} rows ({time.perf_counter() - started:.0f}s)")
+    statement = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[n] if n in row else defaults.get(n) for n in names])
+            count += 1
+            if progress_every and count % progress_every == 0:
+                print(f"    {model._meta.db_table}: {count:,} rows ({time.perf_counter() - started:.0f}s)")
     return count
 
 
 def reset_sequence(model: type[Model]) -> None:
     table = model._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1)) FROM {table}")
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1)) FROM {table}"
+        )
 
 
 def max_id(model: type[Model]) -> int:

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from environment import create_database, setup_django  # noqa: E402
+from environment import create_database, setup_django
 
 
 def truncate() -> None:
@@ -42,7 +42,9 @@ def load(open_count: int, due_count: int, now: dt.datetime) -> None:
 
     rng = random.Random(1)
     leaves = list(category_leaves().values_list("pk", "default_urgency"))
-    streets = list(Region.objects.filter(level="street", kind="subdistrict").values_list("pk", "parent_id", "code"))
+    streets = list(
+        Region.objects.filter(level="street", kind="subdistrict").values_list("pk", "parent_id", "code")
+    )
     offices = dict(Unit.objects.filter(kind="street_office").values_list("region__code", "pk"))
     due_rows = set(rng.sample(range(open_count), due_count))
     tickets = []
@@ -50,12 +52,24 @@ def load(open_count: int, due_count: int, now: dt.datetime) -> None:
         category, urgency = rng.choice(leaves)
         street, district, code = rng.choice(streets)
         created = now - dt.timedelta(hours=rng.uniform(1, 48))
-        tickets.append({
-            "number": f"9{n:013d}", "state": "dispatched", "channel": "phone", "demand_type": "complaint",
-            "category_id": category, "region_id": street, "district_id": district, "street_id": street,
-            "content": "bench", "urgency": urgency, "lead_unit_id": offices[code], "created_at": created,
-            "dispatched_at": created, "updated_at": created,
-        })
+        tickets.append(
+            {
+                "number": f"9{n:013d}",
+                "state": "dispatched",
+                "channel": "phone",
+                "demand_type": "complaint",
+                "category_id": category,
+                "region_id": street,
+                "district_id": district,
+                "street_id": street,
+                "content": "bench",
+                "urgency": urgency,
+                "lead_unit_id": offices[code],
+                "created_at": created,
+                "dispatched_at": created,
+                "updated_at": created,
+            }
+        )
     print(f"  loading {open_count:,} open tickets ...")
     first = max_id(Ticket) + 1
     copy_rows(Ticket, tickets)
@@ -69,12 +83,23 @@ def load(open_count: int, due_count: int, now: dt.datetime) -> None:
             start, sign_due = sign_at - dt.timedelta(hours=24), sign_at
         else:  # the next step lies ahead
             sign_next, sign_at = "warn", now + dt.timedelta(hours=rng.uniform(1, 20))
-        assignments.append({
-            "ticket_id": first + n, "unit_id": ticket["lead_unit_id"], "role": "lead", "assigned_at": start,
-            "sign_started_at": start, "sign_due_at": sign_due, "sign_next_step": sign_next, "sign_next_at": sign_at,
-            "handle_started_at": handle_start, "handle_due_at": handle_due, "handle_next_step": "warn",
-            "handle_next_at": now + dt.timedelta(days=rng.uniform(1, 5)), "extensions_granted": 0,
-        })
+        assignments.append(
+            {
+                "ticket_id": first + n,
+                "unit_id": ticket["lead_unit_id"],
+                "role": "lead",
+                "assigned_at": start,
+                "sign_started_at": start,
+                "sign_due_at": sign_due,
+                "sign_next_step": sign_next,
+                "sign_next_at": sign_at,
+                "handle_started_at": handle_start,
+                "handle_due_at": handle_due,
+                "handle_next_step": "warn",
+                "handle_next_at": now + dt.timedelta(days=rng.uniform(1, 5)),
+                "extensions_granted": 0,
+            }
+        )
     print(f"  loading {open_count:,} assignments ...")
     copy_rows(Assignment, assignments)
     with connection.cursor() as cursor:
@@ -105,13 +130,16 @@ def explain(now: dt.datetime) -> str:
     with connection.cursor() as cursor:
         cursor.execute(
             "EXPLAIN SELECT id FROM orders_assignment WHERE sign_next_at <= %s AND ended_at IS NULL "
-            "ORDER BY sign_next_at LIMIT 500", [now]
+            "ORDER BY sign_next_at LIMIT 500",
+            [now],
         )
         return " | ".join(row[0].strip() for row in cursor.fetchall()[:3])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--open", type=int, nargs="+", default=[400_000, 40_000])
     parser.add_argument("--due", type=int, default=4_000)
     args = parser.parse_args()
@@ -133,8 +161,10 @@ def main() -> None:
     truncate()
     print(f"deadline sweep, {args.due:,} deadlines due:")
     for open_count, elapsed, queries, again, again_queries in results:
-        print(f"  {open_count:>9,} open: one sweep {elapsed:.2f}s, {queries} SQL statements; "
-              f"a second sweep (nothing due) {again * 1000:.0f} ms, {again_queries} statements")
+        print(
+            f"  {open_count:>9,} open: one sweep {elapsed:.2f}s, {queries} SQL statements; "
+            f"a second sweep (nothing due) {again * 1000:.0f} ms, {again_queries} statements"
+        )
 
 
 if __name__ == "__main__":
