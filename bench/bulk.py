@@ -29,7 +29,8 @@ def copy_rows(model: type[Model], rows: Iterable[dict[str, Any]], *, progress_ev
     names = [f.attname for f in fields]
     count = 0
     started = time.perf_counter()
-    statement = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)  # "group" is a keyword
+    statement = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({quoted}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row([row[n] if n in row else defaults.get(n) for n in names])

@@ -1,7 +1,8 @@
 """Every REST endpoint of /api/v1/ is registered here, so the whole API is visible in one file.
 
 The ticket endpoint is composed from the apps that own its parts: reads and lifecycle actions
-(``orders``), dispatch and whistle actions (``dispatch``), intake (``hotline``). Composing here keeps
+(``orders``), dispatch and whistle actions (``dispatch``), intake (``hotline``), callback — which
+closes and reopens — (``evaluation``). Composing here keeps
 the import direction of DESIGN §2: ``orders`` knows nothing of the apps above it.
 """
 
@@ -17,12 +18,19 @@ from dispatch.api.views import (
     UnitViewSet,
     WhistleSummonsViewSet,
 )
+from evaluation.api.views import (
+    AppealViewSet,
+    CallbackQueueViewSet,
+    CallbackViewSet,
+    ScoreViewSet,
+    TicketCallbackActions,
+)
 from hotline.api.views import TicketIntakeMixin
 from orders.api.views import NoticeViewSet
 from orders.api.views import TicketViewSet as OrdersTicketViewSet
 
 
-class TicketViewSet(TicketIntakeMixin, TicketDispatchActions, OrdersTicketViewSet):
+class TicketViewSet(TicketIntakeMixin, TicketCallbackActions, TicketDispatchActions, OrdersTicketViewSet):
     """工单: intake, reads, and one POST action per transition."""
 
 
@@ -34,6 +42,10 @@ router.register("categories", CategoryViewSet, basename="category")
 router.register("catalog", CatalogEntryViewSet, basename="catalog-entry")
 router.register("whistle-summons", WhistleSummonsViewSet, basename="whistle-summons")
 router.register("notices", NoticeViewSet, basename="notice")
+router.register("callback-queue", CallbackQueueViewSet, basename="callback-queue")
+router.register("callbacks", CallbackViewSet, basename="callback")
+router.register("appeals", AppealViewSet, basename="appeal")
+router.register("assessment/scores", ScoreViewSet, basename="score")
 
 urlpatterns = [
     path("addresses/resolve/", AddressResolveView.as_view(), name="address-resolve"),

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -33,6 +34,8 @@ from dispatch.services import (
     whistle_rate,
     whistle_report,
 )
+from evaluation.choices import Satisfaction
+from evaluation.services import callback_record
 from orders import clock, services
 from orders.choices import TicketState
 from orders.exceptions import TicketConflict
@@ -464,8 +467,15 @@ def _life(
             _at(
                 t,
                 now,
-                lambda: services.ticket_reopen(
-                    ticket=ticket, by=callback, reason="回访诉求人表示问题仍未解决。"
+                lambda: callback_record(
+                    ticket=ticket,
+                    by=callback,
+                    reached=True,
+                    contacted=True,
+                    resolved=False,
+                    satisfaction=Satisfaction.UNSATISFIED,
+                    action="reopen",
+                    reopen_reason="回访诉求人表示问题仍未解决。",
                 ),
             )
             is None
@@ -482,8 +492,43 @@ def _life(
         ):
             return ticket
         t += dt.timedelta(hours=rng.randint(4, 24))
-    _at(t, now, lambda: services.ticket_close(ticket=ticket, by=callback, note="回访完成。"))
+    _callback(rng, ticket, callback, t, now)
     return ticket
+
+
+def _callback(rng: random.Random, ticket: Ticket, by: User, t: dt.datetime, now: dt.datetime) -> None:
+    """回访 as it goes: some callers never answer; how well a unit works shapes what callers say."""
+    if rng.random() < 0.04:
+        for attempt in range(settings.CALLBACK_MAX_ATTEMPTS):
+            _at(
+                t + dt.timedelta(hours=3 * attempt),
+                now,
+                lambda: callback_record(ticket=ticket, by=by, reached=False, notes="无人接听。"),
+            )
+        return
+    # A stable per-unit quality, so that the ranking has a shape.
+    quality = 0.70 + ((ticket.lead_unit_id or 0) * 7919 % 29) / 100
+    resolved = rng.random() < quality
+    draw = rng.random()
+    if resolved:
+        satisfaction = Satisfaction.SATISFIED if draw < 0.82 else Satisfaction.BASIC
+        if draw > 0.97:
+            satisfaction = Satisfaction.UNSATISFIED
+    else:
+        satisfaction = Satisfaction.UNSATISFIED if draw < 0.6 else Satisfaction.BASIC
+    _at(
+        t,
+        now,
+        lambda: callback_record(
+            ticket=ticket,
+            by=by,
+            reached=True,
+            contacted=rng.random() < 0.97,
+            resolved=resolved,
+            satisfaction=satisfaction,
+            notes="回访完成。",
+        ),
+    )
 
 
 def _state_story(
@@ -579,5 +624,12 @@ def _state_story(
         _at(
             start + dt.timedelta(hours=2, minutes=30),
             now,
-            lambda: services.ticket_close(ticket=ticket, by=scenario.callbacks[0]),
+            lambda: callback_record(
+                ticket=ticket,
+                by=scenario.callbacks[0],
+                reached=True,
+                contacted=True,
+                resolved=True,
+                satisfaction=Satisfaction.SATISFIED,
+            ),
         )

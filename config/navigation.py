@@ -15,7 +15,9 @@ class Page:
     url_name: str
     title: str | Promise
     description: str | Promise
-    permission: str | None  # None: any signed-in user; "staff": users who may open the admin
+    # None: any signed-in user; "staff": users who may open the admin; "assessment": assessors and
+    # anyone working for a unit (who sees their own unit's scores); otherwise a permission.
+    permission: str | None
 
     @property
     def url(self) -> str:
@@ -26,6 +28,18 @@ PAGES: list[Page] = [
     Page(
         "admin:index", _("Administration"), _("Reference data, catalog, users and the audit trail."), "staff"
     ),
+    Page(
+        "assessment:ranking",
+        _("Assessment"),
+        _("Monthly response, resolution and satisfaction rates, scores and rankings (三率考评)."),
+        "assessment",
+    ),
+    Page(
+        "assessment:map",
+        _("Assessment map"),
+        _("Beijing's districts coloured by score, with the streets and townships of each."),
+        "evaluation.view_periodscore",
+    ),
     Page("api-docs", _("API documentation"), _("The REST API with its OpenAPI schema."), None),
 ]
 
@@ -35,9 +49,18 @@ def pages_for(user: AbstractBaseUser | AnonymousUser) -> list[Page]:
     for page in PAGES:
         if page.permission is None:
             visible.append(page)
+        elif page.permission == "assessment":
+            if user.has_perm("evaluation.view_periodscore") or _works_for_a_unit(user):
+                visible.append(page)
         elif page.permission == "staff":
             if getattr(user, "is_staff", False):
                 visible.append(page)
         elif user.has_perm(page.permission):
             visible.append(page)
     return visible
+
+
+def _works_for_a_unit(user: AbstractBaseUser | AnonymousUser) -> bool:
+    from dispatch.models import Membership
+
+    return bool(user.is_authenticated and Membership.objects.filter(user=user, is_active=True).exists())

@@ -70,6 +70,17 @@ SLA_EDIT = [
     "orders.delete_calendarday",
 ]
 
+ASSESSMENT = [
+    "evaluation.view_callback",
+    "evaluation.view_callbackattempt",
+    "evaluation.view_appeal",
+    "evaluation.decide_appeal",
+    "evaluation.view_periodscore",
+    "evaluation.view_assessmentscheme",
+    "evaluation.add_assessmentscheme",
+    "evaluation.change_assessmentscheme",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     MembershipRole.AGENT: [
         *REFERENCE_VIEW,
@@ -102,6 +113,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.reply_ticket",
         "dispatch.report_whistle",
         "orders.request_extension",
+        "evaluation.file_appeal",
+        "evaluation.view_appeal",
     ],
     MembershipRole.CALLBACK: [
         *REFERENCE_VIEW,
@@ -110,6 +123,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.close_ticket",
         "orders.reopen_ticket",
         "orders.view_caller_contact",
+        "evaluation.view_callback",
+        "evaluation.add_callback",
+        "evaluation.view_callbackattempt",
     ],
     # A supervisor's scope is the units under their own (all of them at the hotline centre).
     MembershipRole.SUPERVISOR: [
@@ -117,6 +133,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *TICKET_VIEW,
         "orders.reassign_ticket",
         "orders.decide_extension",
+        "evaluation.view_appeal",
     ],
     MembershipRole.ASSESSOR: [
         *REFERENCE_VIEW,
@@ -125,6 +142,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *TICKET_VIEW,
         *SEE_ALL,
         *SLA_EDIT,
+        *ASSESSMENT,
     ],
 }
 

@@ -165,14 +165,7 @@ ADMIN_TRANSITIONS: dict[str, AdminTransition] = {
         ReplyForm,
         lambda t, u, d: services.ticket_reply(ticket=t, by=u, result=d["result"]),
     ),
-    "close": AdminTransition(
-        _("Close"), NoteForm, lambda t, u, d: services.ticket_close(ticket=t, by=u, note=d["note"])
-    ),
-    "reopen": AdminTransition(
-        _("Reopen for rework"),
-        RequiredNoteForm,
-        lambda t, u, d: services.ticket_reopen(ticket=t, by=u, reason=d["note"]),
-    ),
+    # close and reopen take the callback's answers: evaluation/admin.py adds them.
 }
 
 

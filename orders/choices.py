@@ -114,6 +114,9 @@ class EventKind(models.TextChoices):
     EXTENSION_APPROVE = "extension_approve", _("Extension approved")  # 同意延期
     EXTENSION_DENY = "extension_deny", _("Extension denied")  # 驳回延期
     DEADLINE = "deadline", _("Deadline step")  # 时限提醒、超期、催办、督办
+    CALLBACK_ATTEMPT = "callback_attempt", _("Callback attempt")  # 回访（未接通等）
+    APPEAL = "appeal", _("Appeal filed")  # 申诉
+    APPEAL_DECISION = "appeal_decision", _("Appeal decided")  # 申诉审核
     WHISTLE_REPORT = "whistle_report", _("Department reported")  # 部门报到
     WHISTLE_RATING = "whistle_rating", _("Department rated")  # 街乡评价部门
     NOTE = "note", _("Note")  # 备注

@@ -317,6 +317,8 @@ def _check(ticket: Ticket, method: Any, user: User, label: str) -> None:
 
 
 TRANSITION_LABELS = {
+    "close": "close",
+    "reopen": "reopen",
     "dispatch": "dispatch",
     "reassign": "reassign",
     "whistle": "blow the whistle",
@@ -1014,3 +1016,13 @@ def notice_mark_read(*, notice: Notice, by: User) -> Notice:
         notice.read_at, notice.read_by = clock.now(), by
         notice.save(update_fields=["read_at", "read_by"])
     return notice
+
+
+@transaction.atomic
+def ticket_assessment_exempt_set(*, ticket: Ticket | int, by: User, exempt: bool, note: str) -> Ticket:
+    """免于考评: an approved appeal takes the ticket out of the assessment's denominators."""
+    ticket = _lock(ticket)
+    if ticket.assessment_exempt != exempt:
+        ticket.assessment_exempt = exempt
+        ticket.save(update_fields=["assessment_exempt", "updated_at"])
+    return ticket

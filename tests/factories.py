@@ -10,6 +10,8 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from dispatch.models import Category, Region, Unit
+from evaluation.choices import Satisfaction
+from evaluation.services import callback_record
 from orders import services
 from orders.choices import TicketState
 from orders.models import Ticket
@@ -90,5 +92,14 @@ class Cast:
         if state == TicketState.HANDLED:
             return ticket
         if state == TicketState.CLOSED:
-            return services.ticket_close(ticket=ticket, by=self.callback)
+            callback_record(
+                ticket=ticket,
+                by=self.callback,
+                reached=True,
+                contacted=True,
+                resolved=True,
+                satisfaction=Satisfaction.SATISFIED,
+            )
+            ticket.refresh_from_db()
+            return ticket
         raise ValueError(state)

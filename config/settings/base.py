@@ -240,6 +240,7 @@ SPECTACULAR_SETTINGS = {
                 "AssignmentEnd",
                 "EventKind",
             ],
+            "evaluation.choices": ["Satisfaction", "CallbackOutcome", "AppealReason", "AppealStatus"],
         }.items()
         for name in names
     },
@@ -296,6 +297,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(minute=30, hour="*/6"),  # https://crontab.guru/#30_*/6_*_*_*
         "options": {"expires": 3600},
     },
+    "evaluation.compute_periods": {
+        "task": "evaluation.compute_periods",
+        "schedule": crontab(minute=20, hour=2),  # https://crontab.guru/#20_2_*_*_*  nightly, 02:20
+        "options": {"expires": 3 * 3600},
+    },
     "dispatch.auto_dispatch_catch_up": {
         "task": "dispatch.auto_dispatch_catch_up",
         "schedule": 60.0,  # every minute
@@ -341,5 +347,7 @@ TICKET_MAX_REWORK = int(os.environ.get("TICKET_MAX_REWORK", "3"))
 # Received tickets of auto-dispatch categories still waiting after this long are dispatched by the
 # periodic catch-up (their task message was lost).
 AUTO_DISPATCH_CATCH_UP_SECONDS = 120
+# 回访: after this many unanswered calls a handled ticket closes with no valid callback.
+CALLBACK_MAX_ATTEMPTS = int(os.environ.get("CALLBACK_MAX_ATTEMPTS", "3"))
 # A retried POST with the same Idempotency-Key returns the first ticket within this many hours.
 IDEMPOTENCY_KEY_TTL_HOURS = 24

@@ -97,3 +97,30 @@ def test_broker_down_intake_goes_on_and_the_catch_up_finds_the_work(  # type: ig
         60,
         "the catch-up did not dispatch the stranded tickets:\n" + worker.output(),
     )
+
+
+def test_an_approved_appeal_is_recomputed_by_the_worker(cast, start_worker) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from evaluation.choices import Satisfaction
+    from evaluation.models import PeriodScore
+    from evaluation.services import appeal_decide, appeal_file, period_scores_compute
+    from tests.evaluation.helpers import closed_with
+
+    closed_with(cast, contacted=True, resolved=True, satisfaction=Satisfaction.SATISFIED)
+    poor = closed_with(cast, contacted=False, resolved=False, satisfaction=Satisfaction.UNSATISFIED)
+    period_scores_compute(group="street", day=dt.date(2026, 11, 20))
+    score = PeriodScore.objects.get(unit__code="S110105026", group="street")
+    assert score.composite == pytest.approx(50.0)  # 0.1·50 + 0.45·50 + 0.45·50
+    worker = start_worker(settings.CELERY_BROKER_URL)
+    appeal = appeal_file(ticket=poor, by=cast.handler, reason="uncooperative", evidence="拒绝入户，有录音。")
+    appeal_decide(appeal=appeal, by=cast.make_user("assessor"), approve=True, note="属实")
+    wait_for(
+        lambda: (
+            PeriodScore.objects.get(unit__code="S110105026", group="street").composite == pytest.approx(100.0)
+        ),
+        60,
+        "the period was not recomputed:\n" + worker.output(),
+    )
+    assert PeriodScore.objects.get(unit__code="S110105026", group="street").exempt == 1
+    assert PeriodScore.objects.filter(unit__code="G110105", group="district").exists()

@@ -124,7 +124,11 @@ def test_full_life_through_the_api(cast) -> None:  # type: ignore[no-untyped-def
     assert (
         handler.post(f"/api/v1/tickets/{pk}/reply/", {"result": "已处理"}, format="json").status_code == 200
     )
-    r = callback.post(f"/api/v1/tickets/{pk}/close/", {"note": "满意"}, format="json")
+    r = callback.post(
+        f"/api/v1/tickets/{pk}/close/",
+        {"contacted": True, "resolved": True, "satisfaction": "satisfied", "notes": "满意"},
+        format="json",
+    )
     assert r.json()["state"] == "closed"
     events = callback.get(f"/api/v1/tickets/{pk}/events/").json()
     assert [e["kind"] for e in events] == ["create", "dispatch", "accept", "reply", "close"]

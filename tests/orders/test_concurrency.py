@@ -73,8 +73,16 @@ def test_close_and_reopen_at_once(cast) -> None:  # type: ignore[no-untyped-def]
     ticket = cast.ticket_in(TicketState.HANDLED)
     other_callback = cast.make_user("callback")
     codes = race(
-        post(cast.callback, f"/api/v1/tickets/{ticket.pk}/close/", {"note": "满意"}),
-        post(other_callback, f"/api/v1/tickets/{ticket.pk}/reopen/", {"reason": "仍不热"}),
+        post(
+            cast.callback,
+            f"/api/v1/tickets/{ticket.pk}/close/",
+            {"contacted": True, "resolved": True, "satisfaction": "satisfied"},
+        ),
+        post(
+            other_callback,
+            f"/api/v1/tickets/{ticket.pk}/reopen/",
+            {"contacted": True, "resolved": False, "satisfaction": "unsatisfied", "reason": "仍不热"},
+        ),
     )
     assert sorted(codes) == [200, 409], codes
 

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from config.demo import demo_users_load
 from config.demo_tickets import demo_tickets_load
+from evaluation.services import periods_compute_due
 from orders.models import Ticket
 
 
@@ -31,3 +32,5 @@ class Command(BaseCommand):
             days=options["days"], per_day=options["per_day"], progress=self.stdout.write
         )
         self.stdout.write(self.style.SUCCESS(f"demo tickets: {created} created"))
+        for group, period in periods_compute_due().items():
+            self.stdout.write(f"assessment: {group} {period} computed")

@@ -1,0 +1,269 @@
+"""Callback, appeals and assessment through the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from config.api.schema import CONFLICT
+from dispatch.choices import AssessmentGroup
+from dispatch.models import Unit
+from evaluation import scoring, selectors, services
+from evaluation.models import Appeal, Callback, PeriodScore
+from orders.api.views import transition_schema
+from orders.models import Ticket
+from orders.selectors import caller_contact_visible
+
+from .serializers import (
+    AppealInput,
+    AppealSerializer,
+    CallbackInput,
+    CallbackQueueSerializer,
+    CallbackSerializer,
+    CloseInput,
+    DecisionInput,
+    DrilldownSerializer,
+    PeriodScoreSerializer,
+    ReopenInput,
+    SchemeSerializer,
+)
+
+
+class TicketCallbackActions:
+    """回访 on the ticket viewset: record a call, close, reopen (mixed in by config/api_router.py).
+
+    ``close`` and ``reopen`` take the caller's answers: a ticket is never closed without a callback.
+    """
+
+    @transition_schema(CallbackInput, "回访 — record a call; close, reopen, or (not reached) try again later")
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def callback(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            CallbackInput,
+            lambda t, d: services.callback_record(  # type: ignore[attr-defined]
+                ticket=t, by=request.user, **d
+            ),
+        )
+
+    @transition_schema(CloseInput, "办结 — the caller was reached; record the answers and close")
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            CloseInput,
+            lambda t, d: services.callback_record(  # type: ignore[attr-defined]
+                ticket=t, by=request.user, reached=True, action="close", **d
+            ),
+        )
+
+    @transition_schema(ReopenInput, "重办 — the caller was reached; record the answers and send it back")
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def reopen(self, request: Request, pk: str | None = None) -> Response:
+        def run(ticket: Ticket, data: dict[str, Any]) -> Any:
+            reason = data.pop("reason")
+            return services.callback_record(
+                ticket=ticket, by=request.user, reached=True, action="reopen", reopen_reason=reason, **data
+            )
+
+        return self.run_transition(request, ReopenInput, run)  # type: ignore[attr-defined]
+
+
+class CallbackQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Ticket]):
+    """回访队列: handled tickets to call back, the most urgent first."""
+
+    serializer_class = CallbackQueueSerializer
+    queryset = Ticket.objects.none()
+
+    def get_queryset(self) -> QuerySet[Ticket]:
+        if getattr(self, "swagger_fake_view", False):
+            return Ticket.objects.none()
+        return selectors.callback_queue(user=self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["may_see_contact"] = caller_contact_visible(user=self.request.user)
+        return context
+
+
+class CallbackFilterSet(django_filters.FilterSet):
+    ticket = django_filters.CharFilter(field_name="ticket__number")
+    unit = django_filters.CharFilter(field_name="unit__code")
+
+    class Meta:
+        model = Callback
+        fields = ["ticket", "unit", "outcome", "valid", "is_final"]
+
+
+class CallbackViewSet(viewsets.ReadOnlyModelViewSet[Callback]):
+    """Recorded callbacks, with their attempts."""
+
+    serializer_class = CallbackSerializer
+    filterset_class = CallbackFilterSet
+    queryset = Callback.objects.none()
+
+    def get_queryset(self) -> QuerySet[Callback]:
+        if getattr(self, "swagger_fake_view", False):
+            return Callback.objects.none()
+        return selectors.callbacks_for_user(user=self.request.user)
+
+
+class AppealFilterSet(django_filters.FilterSet):
+    unit = django_filters.CharFilter(field_name="unit__code")
+
+    class Meta:
+        model = Appeal
+        fields = ["status", "reason", "unit"]
+
+
+class AppealViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Appeal]):
+    """申诉: a unit appeals a ticket's assessment; assessors approve or deny."""
+
+    serializer_class = AppealSerializer
+    filterset_class = AppealFilterSet
+    queryset = Appeal.objects.none()
+
+    def get_queryset(self) -> QuerySet[Appeal]:
+        if getattr(self, "swagger_fake_view", False):
+            return Appeal.objects.none()
+        return selectors.appeals_for_user(user=self.request.user)
+
+    @extend_schema(request=AppealInput, responses={201: AppealSerializer, **CONFLICT})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = AppealInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        appeal = services.appeal_file(by=request.user, **data.validated_data)
+        return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DecisionInput, responses={200: AppealSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        """申诉成立: the ticket leaves the rates; its period is recomputed."""
+        return self._decide(request, approve=True)
+
+    @extend_schema(request=DecisionInput, responses={200: AppealSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def deny(self, request: Request, pk: str | None = None) -> Response:
+        """申诉不成立 (a note is required)."""
+        return self._decide(request, approve=False)
+
+    def _decide(self, request: Request, *, approve: bool) -> Response:
+        appeal = self.get_object()
+        data = DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        decided = services.appeal_decide(
+            appeal=appeal, by=request.user, approve=approve, note=data.validated_data["note"]
+        )
+        return Response(AppealSerializer(decided).data)
+
+
+class ScoreFilterSet(django_filters.FilterSet):
+    period = django_filters.CharFilter(field_name="label", label="period label, e.g. 2026-11")
+    unit = django_filters.CharFilter(field_name="unit__code")
+    district = django_filters.CharFilter(method="filter_district", label="district code")
+    group = django_filters.ChoiceFilter(choices=AssessmentGroup.choices)
+
+    class Meta:
+        model = PeriodScore
+        fields = ["period", "group", "unit", "district", "is_final"]
+
+    def filter_district(
+        self, queryset: QuerySet[PeriodScore], name: str, value: str
+    ) -> QuerySet[PeriodScore]:
+        return queryset.filter(unit__region__path__contains=value)
+
+
+class TrendQuery(serializers.Serializer[Any]):
+    group = serializers.ChoiceField(choices=AssessmentGroup.choices, required=False)
+
+
+class DrilldownQuery(serializers.Serializer[Any]):
+    period = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="period label, e.g. 2026-11")
+    group = serializers.ChoiceField(choices=AssessmentGroup.choices, required=False)
+
+
+class ScoreViewSet(viewsets.ReadOnlyModelViewSet[PeriodScore]):
+    """考评结果: stored period scores; assessors see every unit, a unit its own."""
+
+    serializer_class = PeriodScoreSerializer
+    filterset_class = ScoreFilterSet
+    ordering_fields = [
+        "rank",
+        "composite",
+        "response_rate",
+        "resolution_rate",
+        "satisfaction_rate",
+        "tickets",
+    ]
+    queryset = PeriodScore.objects.none()
+
+    def get_queryset(self) -> QuerySet[PeriodScore]:
+        if getattr(self, "swagger_fake_view", False):
+            return PeriodScore.objects.none()
+        return selectors.scores_for_user(user=self.request.user)
+
+    def _unit(self, code: str) -> Unit:
+        unit = get_object_or_404(Unit, code=code)
+        visible = selectors.visible_unit_ids(self.request.user)
+        if visible is not None and unit.pk not in visible:
+            raise NotFound
+        return unit
+
+    @extend_schema(
+        parameters=[TrendQuery, OpenApiParameter("code", str, OpenApiParameter.PATH)],
+        responses={200: PeriodScoreSerializer(many=True)},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=r"units/(?P<code>[\w-]+)/trend",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def trend(self, request: Request, code: str) -> Response:
+        """The unit's last 12 periods."""
+        unit = self._unit(code)
+        query = TrendQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        group = query.validated_data.get("group") or unit.assessment_group
+        return Response(PeriodScoreSerializer(selectors.unit_trend(unit=unit, group=group), many=True).data)
+
+    @extend_schema(
+        parameters=[DrilldownQuery, OpenApiParameter("code", str, OpenApiParameter.PATH)],
+        responses={200: DrilldownSerializer(many=True)},
+    )
+    @action(detail=False, methods=["get"], url_path=r"units/(?P<code>[\w-]+)/tickets", filterset_class=None)
+    def tickets(self, request: Request, code: str) -> Response:
+        """The unit's assessed tickets of a period, with their callback outcomes."""
+        unit = self._unit(code)
+        query = DrilldownQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        group = query.validated_data.get("group") or unit.assessment_group
+        label = query.validated_data["period"]
+        try:
+            start, end = scoring.period_from_label(
+                label, services.scheme_for(group, timezone.localdate()).period_start_day
+            )
+        except ValueError as error:
+            raise ValidationError({"period": [str(error)]}) from error
+        callbacks = selectors.unit_callbacks(
+            unit=unit, start=start, end=end, district=group == AssessmentGroup.DISTRICT
+        )
+        page = self.paginate_queryset(callbacks)
+        return self.get_paginated_response(DrilldownSerializer(page, many=True).data)
+
+    @extend_schema(responses={200: SchemeSerializer(many=True)})
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def schemes(self, request: Request) -> Response:
+        """The assessment schemes (weights per group, effective dates)."""
+        return Response(SchemeSerializer(selectors.schemes(), many=True).data)

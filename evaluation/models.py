@@ -1,0 +1,302 @@
+"""Callback (回访), appeals (申诉) and assessment (考评): schemes and period scores.
+
+``Callback`` is the fact the assessment counts: one row per callback round of a ticket, carrying the
+unit it assesses (and that unit's district government) as they were when the round was recorded,
+so a later change to the unit tree never rewrites a closed period.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dispatch.choices import AssessmentGroup
+
+from .choices import AppealReason, AppealStatus, CallbackOutcome, Satisfaction
+
+
+class Callback(models.Model):
+    """回访: one round of calling the citizen back about a handled ticket."""
+
+    ticket = models.ForeignKey(
+        "orders.Ticket", verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="callbacks"
+    )
+    round = models.PositiveSmallIntegerField(
+        _("round"), help_text=_("0 for the first handling, 1 after one rework …")
+    )
+    unit = models.ForeignKey(
+        "dispatch.Unit",
+        verbose_name=_("assessed unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="callbacks",
+    )
+    district_unit = models.ForeignKey(
+        "dispatch.Unit",
+        verbose_name=_("district government assessed"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="district_callbacks",
+    )
+    group = models.CharField(
+        _("assessment group"), max_length=24, choices=AssessmentGroup.choices, blank=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    reached = models.BooleanField(_("caller reached"), default=False)
+    valid = models.BooleanField(_("valid callback"), default=False, help_text=_("Counts in the three rates."))
+    contacted = models.BooleanField(_("contacted by the unit"), null=True, blank=True)  # 响应
+    resolved = models.BooleanField(_("resolved"), null=True, blank=True)  # 解决
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=CallbackOutcome.choices, blank=True)
+    is_final = models.BooleanField(
+        _("final round"),
+        default=False,
+        help_text=_("The round that closed the ticket; the assessment counts it."),
+    )
+    inherited_from = models.ForeignKey(
+        "self",
+        verbose_name=_("parent ticket's callback"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("first attempt"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("callback")
+        verbose_name_plural = _("callbacks")
+        ordering = ["-completed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "round"], name="callback_one_per_round"),
+            models.UniqueConstraint(fields=["ticket"], condition=Q(is_final=True), name="callback_one_final"),
+            models.CheckConstraint(
+                condition=Q(valid=False)
+                | (Q(contacted__isnull=False) & Q(resolved__isnull=False) & ~Q(satisfaction="")),
+                name="callback_valid_has_answers",
+            ),
+        ]
+        indexes = [
+            # The assessment reads final callbacks of a period, by unit or by district.
+            models.Index(
+                fields=["completed_at", "unit"], name="callback_final_unit", condition=Q(is_final=True)
+            ),
+            models.Index(
+                fields=["completed_at", "district_unit"],
+                name="callback_final_district",
+                condition=Q(is_final=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} #{self.round} {self.get_outcome_display()}"
+
+
+class CallbackAttempt(models.Model):
+    """One call: reached or not, and what was noted."""
+
+    callback = models.ForeignKey(
+        Callback, verbose_name=_("callback"), on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    at = models.DateTimeField(_("time"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reached = models.BooleanField(_("reached"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("callback attempt")
+        verbose_name_plural = _("callback attempts")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.callback_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Appeal(models.Model):
+    """申诉: a unit disputes one ticket's assessment; an assessor decides; approved → exempt."""
+
+    ticket = models.ForeignKey(
+        "orders.Ticket", verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="appeals"
+    )
+    callback = models.ForeignKey(
+        Callback, verbose_name=_("callback"), on_delete=models.PROTECT, related_name="appeals"
+    )
+    unit = models.ForeignKey(
+        "dispatch.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=AppealReason.choices)
+    evidence = models.TextField(_("evidence"), max_length=4000)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("filed at"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=AppealStatus.choices, default=AppealStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-filed_at"]
+        permissions = [("decide_appeal", "Can decide appeals"), ("file_appeal", "Can appeal an assessment")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"], condition=Q(status=AppealStatus.PENDING), name="appeal_one_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.get_reason_display()} ({self.get_status_display()})"
+
+
+class AssessmentScheme(models.Model):
+    """考评方案: the weights of the three rates for a group, effective from a date.
+
+    The official weights are not public text; variants in use are 10/45/45 and 10/50/40 (see
+    docs/assessment.md). Never hard-coded: the scheme in force for a group and period is the active
+    one with the latest ``effective_from`` not after the period's start.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    group = models.CharField(_("assessment group"), max_length=24, choices=AssessmentGroup.choices)
+    effective_from = models.DateField(_("effective from"))
+    is_active = models.BooleanField(_("active"), default=True)
+    weight_response = models.DecimalField(_("weight of the response rate"), max_digits=4, decimal_places=3)
+    weight_resolution = models.DecimalField(
+        _("weight of the resolution rate"), max_digits=4, decimal_places=3
+    )
+    weight_satisfaction = models.DecimalField(
+        _("weight of the satisfaction rate"), max_digits=4, decimal_places=3
+    )
+    basic_satisfied_factor = models.DecimalField(
+        _("share counted for 'basically satisfied'"),
+        max_digits=4,
+        decimal_places=3,
+        default=0.9,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    period_start_day = models.PositiveSmallIntegerField(
+        _("period starts on day"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("1: calendar months; 19: from the 19th to the 18th of the next month."),
+    )
+    appeal_window_days = models.PositiveSmallIntegerField(_("days to appeal after the callback"), default=7)
+    basis = models.TextField(_("basis"), blank=True)
+
+    class Meta:
+        verbose_name = _("assessment scheme")
+        verbose_name_plural = _("assessment schemes")
+        ordering = ["group", "-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.get_group_display()} {self.effective_from}"
+
+    def clean(self) -> None:
+        total = sum(
+            (
+                Decimal(w or 0)
+                for w in (self.weight_response, self.weight_resolution, self.weight_satisfaction)
+            ),
+            Decimal(0),
+        )
+        if abs(total - 1) > Decimal("0.0005"):
+            raise ValidationError(
+                _("The three weights must add up to 1 (they add up to %(total)s).") % {"total": total}
+            )
+
+
+class PeriodScore(models.Model):
+    """One unit's assessment for one period: counts, rates, composite and rank (a stored snapshot)."""
+
+    unit = models.ForeignKey(
+        "dispatch.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="period_scores"
+    )
+    group = models.CharField(_("assessment group"), max_length=24, choices=AssessmentGroup.choices)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end (exclusive)"))
+    label = models.CharField(_("period"), max_length=16, db_index=True)
+    scheme = models.ForeignKey(
+        AssessmentScheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="+"
+    )
+    is_final = models.BooleanField(_("final"), default=False)
+    computed_at = models.DateTimeField(_("computed at"))
+    # volumes
+    tickets = models.PositiveIntegerField(_("tickets led"), default=0)
+    callbacks = models.PositiveIntegerField(_("callbacks"), default=0)
+    valid_callbacks = models.PositiveIntegerField(_("valid callbacks"), default=0)
+    unreachable = models.PositiveIntegerField(_("unreachable"), default=0)
+    exempt = models.PositiveIntegerField(_("exempt by appeal"), default=0)
+    contacted = models.PositiveIntegerField(_("contacted"), default=0)
+    resolved = models.PositiveIntegerField(_("resolved"), default=0)
+    satisfied = models.PositiveIntegerField(_("satisfied"), default=0)
+    basic = models.PositiveIntegerField(_("basically satisfied"), default=0)
+    unsatisfied = models.PositiveIntegerField(_("unsatisfied"), default=0)
+    # the three rates and the composite, 0–100
+    response_rate = models.FloatField(_("response rate"), null=True)
+    resolution_rate = models.FloatField(_("resolution rate"), null=True)
+    satisfaction_rate = models.FloatField(_("satisfaction rate"), null=True)
+    composite = models.FloatField(_("composite score"), null=True)
+    rank = models.PositiveIntegerField(_("rank"), null=True)
+    rank_of = models.PositiveIntegerField(_("ranked units"), null=True)
+    previous_rank = models.PositiveIntegerField(_("previous rank"), null=True)
+    # operational indicators
+    signed_on_time_rate = models.FloatField(_("signed on time"), null=True)
+    handled_on_time_rate = models.FloatField(_("handled on time"), null=True)
+    overdue = models.PositiveIntegerField(_("overdue"), default=0)
+    return_rate = models.FloatField(_("return rate"), null=True)
+    whistles_raised = models.PositiveIntegerField(_("whistles raised"), default=0)
+    whistle_reports_on_time_rate = models.FloatField(_("whistle reports on time"), null=True)
+    whistle_rating = models.FloatField(_("street rating of whistle reports"), null=True)
+    per_thousand_residents = models.FloatField(_("tickets per 1,000 residents"), null=True)
+
+    class Meta:
+        verbose_name = _("period score")
+        verbose_name_plural = _("period scores")
+        ordering = ["group", "period_start", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "group", "period_start"], name="period_score_once"),
+        ]
+        indexes = [models.Index(fields=["group", "period_start", "rank"], name="period_score_ranking")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.label}: {self.composite}"
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since the previous period (positive: moved up)."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank

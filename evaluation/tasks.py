@@ -1,0 +1,36 @@
+"""Celery tasks of evaluation: thin wrappers, idempotent (a period's scores are replaced whole)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+
+
+@shared_task(
+    name="evaluation.compute_periods", acks_late=True, ignore_result=True, soft_time_limit=540, time_limit=590
+)
+def compute_periods_task() -> dict[str, str]:
+    """Nightly: every group's current period (provisional) and the one just ended (final)."""
+    from .services import periods_compute_due
+
+    return periods_compute_due()
+
+
+@shared_task(
+    name="evaluation.recompute_period",
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=540,
+    time_limit=590,
+)
+def recompute_period_task(group: str, day: str) -> int:
+    """Recompute one group's period after an appeal decision changed its inputs."""
+    from .models import PeriodScore
+    from .scoring import period_of
+    from .services import period_scores_compute, scheme_for
+
+    when = dt.date.fromisoformat(day)
+    start, _ = period_of(when, scheme_for(group, when).period_start_day)
+    final = PeriodScore.objects.filter(group=group, period_start=start, is_final=True).exists()
+    return period_scores_compute(group=group, day=when, final=final)
