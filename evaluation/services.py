@@ -319,10 +319,12 @@ def _operations(
     """On-time sign-for and handling, overdue, returns — SQL aggregates over lead assignments."""
     lead = Assignment.objects.filter(role=AssignmentRole.LEAD, assigned_at__gte=since, assigned_at__lt=until)
     key = "unit__parent_id" if group == AssessmentGroup.DISTRICT else "unit_id"
+    # only the group's own units (for districts, the units under each government)
+    in_group = lead.filter(**{f"{key}__in": sorted(units)})
     cutoff = min(now, until)
     sign_due = Q(sign_due_at__isnull=False) & (Q(signed_at__isnull=False) | Q(sign_due_at__lt=cutoff))
     handle_due = Q(handle_due_at__isnull=False) & (Q(replied_at__isnull=False) | Q(handle_due_at__lt=cutoff))
-    rows = lead.values(key).annotate(
+    rows = in_group.values(key).annotate(
         led=Count("ticket_id", distinct=True),
         sign_counted=Count("pk", filter=sign_due),
         sign_on_time=Count("pk", filter=sign_due & Q(signed_at__lte=F("sign_due_at"))),
@@ -346,7 +348,10 @@ def _operations(
     returns_key = "unit__parent_id" if group == AssessmentGroup.DISTRICT else "unit_id"
     for row in (
         ReturnRequest.objects.filter(
-            requested_at__gte=since, requested_at__lt=until, decision=ReturnDecision.APPROVED
+            requested_at__gte=since,
+            requested_at__lt=until,
+            decision=ReturnDecision.APPROVED,
+            **{f"{returns_key}__in": sorted(units)},
         )
         .values(returns_key)
         .annotate(n=Count("pk"))
