@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from orders.access import ticket_scope
+
 
 @dataclass(frozen=True)
 class Page:
@@ -27,6 +29,24 @@ class Page:
 PAGES: list[Page] = [
     Page(
         "admin:index", _("Administration"), _("Reference data, catalog, users and the audit trail."), "staff"
+    ),
+    Page(
+        "desk:inbox",
+        _("Inbox"),
+        _("Your unit's tickets by due time, whistles to report to, notices."),
+        "desk-inbox",
+    ),
+    Page(
+        "callbacks:queue",
+        _("Callback queue"),
+        _("Handled tickets to call back, the most urgent first."),
+        "orders.close_ticket",
+    ),
+    Page(
+        "desk:supervision",
+        _("Supervision"),
+        _("Overdue and escalated tickets across the units you oversee."),
+        "desk-supervision",
     ),
     Page(
         "assessment:ranking",
@@ -52,6 +72,12 @@ def pages_for(user: AbstractBaseUser | AnonymousUser) -> list[Page]:
         elif page.permission == "assessment":
             if user.has_perm("evaluation.view_periodscore") or _works_for_a_unit(user):
                 visible.append(page)
+        elif page.permission == "desk-inbox":
+            if user.is_authenticated and ticket_scope(user).handler_units:
+                visible.append(page)
+        elif page.permission == "desk-supervision":
+            if user.is_authenticated and (ticket_scope(user).supervised_units or _oversees_all(user)):
+                visible.append(page)
         elif page.permission == "staff":
             if getattr(user, "is_staff", False):
                 visible.append(page)
@@ -64,3 +90,7 @@ def _works_for_a_unit(user: AbstractBaseUser | AnonymousUser) -> bool:
     from dispatch.models import Membership
 
     return bool(user.is_authenticated and Membership.objects.filter(user=user, is_active=True).exists())
+
+
+def _oversees_all(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return bool(user.has_perm("orders.decide_extension") and ticket_scope(user).everything)

@@ -21,6 +21,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("assessment/", include("evaluation.urls")),
+    path("desk/", include("hotline.urls")),
+    path("callbacks/", include("evaluation.callback_urls")),
     path("api/v1/", include(api_v1)),
 ]
 

@@ -1,8 +1,7 @@
 """Evaluation in the Django admin: callbacks and appeals (read-only records, decided through the
 services), assessment schemes (edited by assessors) and period scores (read-only snapshots).
 
-The ticket page's 办结 and 重办 buttons belong here: closing is recording a callback, so the forms
-ask the caller's answers and call ``services.callback_record`` like the API does.
+The ticket page's 办结 and 重办 forms are in ``action_forms.py``.
 """
 
 from __future__ import annotations
@@ -16,72 +15,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
-from orders.admin import ADMIN_TRANSITIONS, AdminTransition
 from orders.exceptions import TicketConflict
 
 from . import selectors, services
-from .choices import AppealStatus, Satisfaction
+from .choices import AppealStatus
 from .models import Appeal, AssessmentScheme, Callback, CallbackAttempt, PeriodScore
-
-YES_NO = [("1", _("Yes")), ("0", _("No"))]
-
-
-class CallbackForm(forms.Form):
-    reached = forms.TypedChoiceField(
-        label=_("caller reached"), choices=YES_NO, coerce=lambda v: v == "1", widget=forms.RadioSelect
-    )
-    contacted = forms.TypedChoiceField(
-        label=_("contacted by the unit"),
-        choices=YES_NO,
-        coerce=lambda v: v == "1",
-        required=False,
-        empty_value=None,
-        widget=forms.RadioSelect,
-    )
-    resolved = forms.TypedChoiceField(
-        label=_("resolved"),
-        choices=YES_NO,
-        coerce=lambda v: v == "1",
-        required=False,
-        empty_value=None,
-        widget=forms.RadioSelect,
-    )
-    satisfaction = forms.ChoiceField(
-        label=_("satisfaction"), choices=[("", "—"), *Satisfaction.choices], required=False
-    )
-    notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ReworkForm(forms.Form):
-    contacted = forms.TypedChoiceField(
-        label=_("contacted by the unit"), choices=YES_NO, coerce=lambda v: v == "1", widget=forms.RadioSelect
-    )
-    resolved = forms.TypedChoiceField(
-        label=_("resolved"), choices=YES_NO, coerce=lambda v: v == "1", widget=forms.RadioSelect
-    )
-    satisfaction = forms.ChoiceField(label=_("satisfaction"), choices=Satisfaction.choices)
-    reason = forms.CharField(label=_("what is still wrong"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-ADMIN_TRANSITIONS["close"] = AdminTransition(
-    _("Record the callback"),
-    CallbackForm,
-    lambda t, u, d: services.callback_record(ticket=t, by=u, action="close", **d),
-)
-ADMIN_TRANSITIONS["reopen"] = AdminTransition(
-    _("Reopen for rework"),
-    ReworkForm,
-    lambda t, u, d: services.callback_record(
-        ticket=t,
-        by=u,
-        reached=True,
-        action="reopen",
-        contacted=d["contacted"],
-        resolved=d["resolved"],
-        satisfaction=d["satisfaction"],
-        reopen_reason=d["reason"],
-    ),
-)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

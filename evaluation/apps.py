@@ -7,3 +7,6 @@ class EvaluationConfig(AppConfig):
 
     name = "evaluation"
     verbose_name = _("Callback and assessment")
+
+    def ready(self) -> None:
+        from . import action_forms  # noqa: F401  (registers close/reopen on the ticket pages)

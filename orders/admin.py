@@ -4,8 +4,6 @@ service the API calls, so the admin can never bypass a lock, a permission or an 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -19,10 +17,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.directory_cache import directory_cache_clear
-from dispatch.models import Unit
 
-from . import services
-from .choices import RejectReason, ReturnReason
+from .action_forms import TICKET_ACTIONS
 from .exceptions import TicketConflict
 from .models import (
     Assignment,
@@ -38,135 +34,6 @@ from .models import (
     TicketEvent,
 )
 from .selectors import ticket_list_for_user
-
-
-def unit_field(**kwargs: Any) -> forms.ModelChoiceField:  # type: ignore[type-arg]
-    return forms.ModelChoiceField(
-        queryset=Unit.objects.filter(is_active=True).exclude(kind="hotline_centre").order_by("code"),
-        to_field_name="code",
-        **kwargs,
-    )
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class RequiredNoteForm(forms.Form):
-    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class DispatchForm(forms.Form):
-    lead_unit = unit_field(label=_("lead unit"))
-    assist_units = forms.ModelMultipleChoiceField(
-        queryset=Unit.objects.filter(is_active=True).exclude(kind="hotline_centre").order_by("code"),
-        to_field_name="code",
-        required=False,
-        label=_("assisting units"),
-    )
-    note = forms.CharField(label=_("note"), required=False)
-
-
-class ReassignForm(DispatchForm):
-    note = forms.CharField(label=_("reason"))
-
-
-class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("direct answer"), widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class RejectForm(forms.Form):
-    reason = forms.ChoiceField(label=_("reason"), choices=RejectReason.choices)
-    note = forms.CharField(label=_("note"), required=False)
-
-
-class MergeForm(forms.Form):
-    parent = forms.ModelChoiceField(
-        queryset=Ticket.objects.all(),
-        to_field_name="number",
-        widget=forms.TextInput,
-        label=_("parent ticket number"),
-    )
-    note = forms.CharField(label=_("note"), required=False)
-
-
-class ReturnForm(forms.Form):
-    reason = forms.ChoiceField(label=_("reason"), choices=ReturnReason.choices)
-    note = forms.CharField(label=_("explanation"), widget=forms.Textarea(attrs={"rows": 3}))
-    suggested_unit = unit_field(label=_("suggested unit"), required=False)
-
-
-class ReplyForm(forms.Form):
-    result = forms.CharField(label=_("handling result"), widget=forms.Textarea(attrs={"rows": 4}))
-
-
-@dataclass(frozen=True)
-class AdminTransition:
-    """A button on the ticket page: its form and the service it calls."""
-
-    label: Any
-    form: type[forms.Form]
-    run: Callable[[Ticket, Any, dict[str, Any]], Any]
-
-
-# transition method name → button. Other apps add theirs (dispatch adds the whistle).
-ADMIN_TRANSITIONS: dict[str, AdminTransition] = {
-    "dispatch": AdminTransition(
-        _("Dispatch"),
-        DispatchForm,
-        lambda t, u, d: services.ticket_dispatch(
-            ticket=t, by=u, lead_unit=d["lead_unit"], assist_units=list(d["assist_units"]), note=d["note"]
-        ),
-    ),
-    "answer_directly": AdminTransition(
-        _("Answer directly"),
-        AnswerForm,
-        lambda t, u, d: services.ticket_answer(ticket=t, by=u, answer=d["answer"]),
-    ),
-    "reject": AdminTransition(
-        _("Refuse"),
-        RejectForm,
-        lambda t, u, d: services.ticket_reject(ticket=t, by=u, reason=d["reason"], note=d["note"]),
-    ),
-    "merge": AdminTransition(
-        _("Merge"),
-        MergeForm,
-        lambda t, u, d: services.ticket_merge(ticket=t, by=u, parent=d["parent"], note=d["note"]),
-    ),
-    "reassign": AdminTransition(
-        _("Reassign"),
-        ReassignForm,
-        lambda t, u, d: services.ticket_reassign(
-            ticket=t, by=u, lead_unit=d["lead_unit"], assist_units=list(d["assist_units"]), reason=d["note"]
-        ),
-    ),
-    "accept": AdminTransition(
-        _("Sign for"), NoteForm, lambda t, u, d: services.ticket_accept(ticket=t, by=u, note=d["note"])
-    ),
-    "request_return": AdminTransition(
-        _("Request a return"),
-        ReturnForm,
-        lambda t, u, d: services.ticket_request_return(
-            ticket=t, by=u, reason=d["reason"], note=d["note"], suggested_unit=d["suggested_unit"]
-        ),
-    ),
-    "approve_return": AdminTransition(
-        _("Approve the return"),
-        NoteForm,
-        lambda t, u, d: services.ticket_approve_return(ticket=t, by=u, note=d["note"]),
-    ),
-    "deny_return": AdminTransition(
-        _("Deny the return"),
-        RequiredNoteForm,
-        lambda t, u, d: services.ticket_deny_return(ticket=t, by=u, note=d["note"]),
-    ),
-    "reply": AdminTransition(
-        _("Submit the result"),
-        ReplyForm,
-        lambda t, u, d: services.ticket_reply(ticket=t, by=u, result=d["result"]),
-    ),
-    # close and reopen take the callback's answers: evaluation/admin.py adds them.
-}
 
 
 class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -304,7 +171,7 @@ class TicketAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         buttons = []
         if ticket is not None:
             for transition in ticket.get_available_user_state_transitions(request.user):
-                spec = ADMIN_TRANSITIONS.get(transition.name)
+                spec = TICKET_ACTIONS.get(transition.name)
                 if spec is not None:
                     buttons.append(
                         {
@@ -329,7 +196,7 @@ class TicketAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def transition_view(self, request: HttpRequest, object_id: int, name: str) -> HttpResponse:
         ticket = get_object_or_404(self.get_queryset(request), pk=object_id)
-        spec = ADMIN_TRANSITIONS.get(name)
+        spec = TICKET_ACTIONS.get(name)
         if spec is None:
             raise PermissionDenied
         form = spec.form(request.POST or None)

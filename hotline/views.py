@@ -1,0 +1,247 @@
+"""The desk pages people work in: a unit's inbox, a ticket's page with the actions the user may take
+on it, whistle reports, and the supervision view. Server-rendered; every write calls a service
+(``orders``, ``dispatch``, ``evaluation`` through the action registry), every read a scoped selector.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from dispatch.services import whistle_report
+from orders import clock
+from orders import services as ticket_services
+from orders.access import ticket_scope
+from orders.action_forms import TICKET_ACTIONS
+from orders.api.serializers import caller_representation
+from orders.exceptions import TicketConflict
+from orders.selectors import caller_contact_visible, ticket_events, ticket_get_for_user
+
+from . import selectors
+
+NEAR_DUE_HOURS = 4
+
+
+def _ticket_or_404(request: HttpRequest, pk: int) -> Any:
+    ticket = ticket_get_for_user(user=request.user, pk=pk)
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """待办: the unit's open tickets by due time, whistles to report to, unread notices."""
+    if not ticket_scope(request.user).handler_units:
+        raise PermissionDenied
+    now = clock.now()
+    rows = []
+    for assignment in selectors.inbox(user=request.user)[:300]:
+        due = assignment.due_at  # type: ignore[attr-defined]
+        if due is None:
+            urgency = ""
+        elif due < now:
+            urgency = "overdue"
+        elif (due - now).total_seconds() < NEAR_DUE_HOURS * 3600:
+            urgency = "near"
+        else:
+            urgency = ""
+        rows.append({"assignment": assignment, "ticket": assignment.ticket, "due": due, "urgency": urgency})
+    return render(
+        request,
+        "hotline/inbox.html",
+        {
+            "rows": rows,
+            "summons": list(selectors.pending_summons(user=request.user)[:100]),
+            "notices": selectors.unread_notices(user=request.user),
+            "now": now,
+        },
+    )
+
+
+class ExtensionForm(forms.Form):
+    proposed_due_at = forms.DateTimeField(
+        label=gettext_lazy("proposed new deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    reason = forms.CharField(label=gettext_lazy("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReportForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("what your department did"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    arrived_on_site = forms.BooleanField(label=gettext_lazy("arrived on site"), required=False)
+
+
+@login_required
+def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A ticket as its holder sees it: content, caller (masked for units), deadlines, history, and a
+    button per action the user may take now."""
+    ticket = _ticket_or_404(request, pk)
+    actions = [
+        {"name": t.name, "label": TICKET_ACTIONS[t.name].label}
+        for t in ticket.get_available_user_state_transitions(request.user)
+        if t.name in TICKET_ACTIONS
+    ]
+    scope = ticket_scope(request.user)
+    may_extend = (
+        request.user.has_perm("orders.request_extension")
+        and ticket.lead_unit_id in scope.handler_units
+        and ticket.state in ("dispatched", "accepted", "escalated")
+    )
+    summons = [
+        s
+        for whistle in ticket.whistles.all()
+        for s in whistle.summons.all()
+        if s.unit_id in scope.handler_units and s.reported_at is None and whistle.status == "open"
+    ]
+    return render(
+        request,
+        "hotline/ticket.html",
+        {
+            "ticket": ticket,
+            "caller": caller_representation(ticket, caller_contact_visible(user=request.user)),
+            "events": ticket_events(ticket=ticket),
+            "actions": actions,
+            "may_extend": may_extend,
+            "extension_form": ExtensionForm() if may_extend else None,
+            "note_form": NoteForm(),
+            "summons": summons,
+            "report_form": ReportForm(),
+        },
+    )
+
+
+def _run(request: HttpRequest, form: forms.Form, run: Any, done: str) -> bool:
+    """Call a service with a valid form; put its refusal on the form or in a message."""
+    try:
+        run(form.cleaned_data)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error.messages)
+        return False
+    except (PermissionDenied, TicketConflict) as error:
+        messages.error(request, str(error) or _("You may not do this."))
+        return True
+    messages.success(request, done)
+    return True
+
+
+@login_required
+def ticket_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """One action's form (GET) and its run through the service (POST)."""
+    ticket = _ticket_or_404(request, pk)
+    spec = TICKET_ACTIONS.get(name)
+    if spec is None:
+        raise Http404
+    form = spec.form(request.POST or None)
+    back = reverse("desk:ticket", args=[ticket.pk])
+    if request.method == "POST" and form.is_valid():
+        label = str(spec.label)
+        if _run(
+            request,
+            form,
+            lambda data: spec.run(ticket, request.user, data),
+            _("%(action)s: done.") % {"action": label},
+        ):
+            return HttpResponseRedirect(back)
+    return render(
+        request, "hotline/action.html", {"ticket": ticket, "form": form, "label": spec.label, "back": back}
+    )
+
+
+@login_required
+def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    form = ExtensionForm(request.POST or None)
+    back = reverse("desk:ticket", args=[ticket.pk])
+    if request.method == "POST" and form.is_valid():
+
+        def run(data: dict[str, Any]) -> Any:
+            return ticket_services.ticket_extension_request(
+                ticket=ticket, by=request.user, reason=data["reason"], proposed_due_at=data["proposed_due_at"]
+            )
+
+        if _run(request, form, run, _("Extension requested.")):
+            return HttpResponseRedirect(back)
+    return render(
+        request,
+        "hotline/action.html",
+        {"ticket": ticket, "form": form, "label": _("Ask for an extension"), "back": back},
+    )
+
+
+@login_required
+@require_POST
+def ticket_note(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _ticket_or_404(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            form,
+            lambda data: ticket_services.ticket_note_add(ticket=ticket, by=request.user, note=data["note"]),
+            _("Note added."),
+        )
+    else:
+        messages.error(request, _("Write the note first."))
+    return HttpResponseRedirect(reverse("desk:ticket", args=[ticket.pk]))
+
+
+@login_required
+@require_POST
+def summons_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """部门报到 from the inbox or the ticket page."""
+    from dispatch.models import WhistleSummons
+
+    summons = get_object_or_404(WhistleSummons.objects.select_related("whistle"), pk=pk)
+    if summons.unit_id not in ticket_scope(request.user).handler_units:
+        raise Http404
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            form,
+            lambda data: whistle_report(
+                summons=summons, by=request.user, note=data["note"], arrived_on_site=data["arrived_on_site"]
+            ),
+            _("Reported to the whistle."),
+        )
+    else:
+        messages.error(request, _("Say what your department did."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("desk:inbox")
+    return HttpResponseRedirect(target)
+
+
+@login_required
+def supervision(request: HttpRequest) -> HttpResponse:
+    """督办: overdue and escalated work across the units the user oversees."""
+    scope = ticket_scope(request.user)
+    if not (
+        scope.supervised_units or (scope.everything and request.user.has_perm("orders.decide_extension"))
+    ):
+        raise PermissionDenied
+    now = clock.now()
+    tickets = list(selectors.supervision(user=request.user, now=now)[:500])
+    return render(request, "hotline/supervision.html", {"tickets": tickets, "now": now})
