@@ -25,12 +25,27 @@ from evaluation.api.views import (
     ScoreViewSet,
     TicketCallbackActions,
 )
-from hotline.api.views import TicketIntakeMixin
+from hotline.api.views import (
+    AnswerFromArticleAction,
+    ArticleViewSet,
+    CallerFlagViewSet,
+    CallerLookupView,
+    DuplicatesView,
+    RoutePreviewView,
+    SensitiveCheckView,
+    TicketIntakeMixin,
+)
 from orders.api.views import NoticeViewSet
 from orders.api.views import TicketViewSet as OrdersTicketViewSet
 
 
-class TicketViewSet(TicketIntakeMixin, TicketCallbackActions, TicketDispatchActions, OrdersTicketViewSet):
+class TicketViewSet(
+    TicketIntakeMixin,
+    AnswerFromArticleAction,
+    TicketCallbackActions,
+    TicketDispatchActions,
+    OrdersTicketViewSet,
+):
     """工单: intake, reads, and one POST action per transition."""
 
 
@@ -42,6 +57,8 @@ router.register("categories", CategoryViewSet, basename="category")
 router.register("catalog", CatalogEntryViewSet, basename="catalog-entry")
 router.register("whistle-summons", WhistleSummonsViewSet, basename="whistle-summons")
 router.register("notices", NoticeViewSet, basename="notice")
+router.register("callers/flags", CallerFlagViewSet, basename="caller-flag")
+router.register("knowledge", ArticleViewSet, basename="article")
 router.register("callback-queue", CallbackQueueViewSet, basename="callback-queue")
 router.register("callbacks", CallbackViewSet, basename="callback")
 router.register("appeals", AppealViewSet, basename="appeal")
@@ -49,5 +66,9 @@ router.register("assessment/scores", ScoreViewSet, basename="score")
 
 urlpatterns = [
     path("addresses/resolve/", AddressResolveView.as_view(), name="address-resolve"),
+    path("callers/lookup/", CallerLookupView.as_view(), name="caller-lookup"),
+    path("intake/duplicates/", DuplicatesView.as_view(), name="intake-duplicates"),
+    path("intake/sensitive/", SensitiveCheckView.as_view(), name="intake-sensitive"),
+    path("intake/route/", RoutePreviewView.as_view(), name="intake-route"),
     *router.urls,
 ]

@@ -70,6 +70,16 @@ SLA_EDIT = [
     "orders.delete_calendarday",
 ]
 
+KNOWLEDGE_EDIT = [
+    "hotline.view_article",
+    "hotline.add_article",
+    "hotline.change_article",
+    "hotline.view_articleversion",
+    "hotline.view_sensitiverule",
+    "hotline.add_sensitiverule",
+    "hotline.change_sensitiverule",
+]
+
 ASSESSMENT = [
     "evaluation.view_callback",
     "evaluation.view_callbackattempt",
@@ -89,7 +99,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.create_ticket",
         "orders.answer_ticket",
         "orders.reject_ticket",
+        "orders.merge_ticket",  # 并单 at intake, when the desk suggests the same open problem
         "orders.view_caller_contact",
+        "hotline.view_article",
+        "hotline.view_callerflag",
     ],
     MembershipRole.DISPATCHER: [
         *REFERENCE_VIEW,
@@ -103,6 +116,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.merge_ticket",
         "orders.answer_ticket",
         "orders.decide_extension",
+        *KNOWLEDGE_EDIT,
+        "hotline.view_callerflag",
+        "hotline.review_callerflag",
     ],
     MembershipRole.HANDLER: [
         *REFERENCE_VIEW,
@@ -126,6 +142,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "evaluation.view_callback",
         "evaluation.add_callback",
         "evaluation.view_callbackattempt",
+        "hotline.view_article",
     ],
     # A supervisor's scope is the units under their own (all of them at the hotline centre).
     MembershipRole.SUPERVISOR: [
@@ -134,6 +151,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.reassign_ticket",
         "orders.decide_extension",
         "evaluation.view_appeal",
+        "hotline.view_callerflag",
+        "hotline.review_callerflag",
     ],
     MembershipRole.ASSESSOR: [
         *REFERENCE_VIEW,
@@ -143,6 +162,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *SEE_ALL,
         *SLA_EDIT,
         *ASSESSMENT,
+        *KNOWLEDGE_EDIT,
     ],
 }
 

@@ -6,13 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 
-from dispatch.models import WhistleSummons
+from dispatch.models import Category, WhistleSummons
 from orders.access import ticket_scope
 from orders.choices import TicketState
-from orders.models import Assignment, Notice, Ticket
+from orders.models import Assignment, Caller, Notice, Ticket, TicketEvent
+from orders.privacy import phone_hash, phone_normalize
 from orders.selectors import scope_q
+
+from . import sensitive, similarity
+from .choices import CallerFlagStatus
+from .models import Article, CallerFlag, SensitiveRule
 
 OPEN_STATES = [
     TicketState.DISPATCHED,
@@ -83,3 +88,145 @@ def supervision(*, user: Any, now: dt.datetime) -> QuerySet[Ticket]:
         .distinct()
         .order_by("created_at", "pk")
     )
+
+
+# ----------------------------------------------------------------------------- intake intelligence
+
+FINAL_STATES = [TicketState.CLOSED, TicketState.ANSWERED, TicketState.REJECTED, TicketState.MERGED]
+DUPLICATE_WINDOW = dt.timedelta(days=7)
+CALLER_WINDOW = dt.timedelta(days=30)
+POOL_LIMIT = 300
+
+
+def sensitive_rules() -> list[sensitive.Rule]:
+    return [
+        sensitive.Rule(*row)
+        for row in SensitiveRule.objects.filter(is_active=True).values_list(
+            "pk", "pattern", "is_regex", "kind", "raise_to"
+        )
+    ]
+
+
+def duplicate_candidates(
+    *, street_id: int | None, family_id: int | None, caller_id: int | None, now: dt.datetime
+) -> list[similarity.Candidate]:
+    """Open tickets that could be the same problem: the same street and category family in the last
+    week, and the same caller's in the last month (newest first, a bounded pool)."""
+    columns = ("pk", "content", "street_id", "category_id", "category__parent_id", "caller_id")
+    open_tickets = Ticket.objects.exclude(state__in=FINAL_STATES)
+    rows: dict[int, tuple[Any, ...]] = {}
+    if street_id is not None and family_id is not None:
+        nearby = open_tickets.filter(
+            street_id=street_id, created_at__gte=now - DUPLICATE_WINDOW, category__parent_id=family_id
+        ).order_by("-created_at")
+        rows.update((row[0], row) for row in nearby.values_list(*columns)[:POOL_LIMIT])
+    if caller_id is not None:
+        own = open_tickets.filter(caller_id=caller_id, created_at__gte=now - CALLER_WINDOW).order_by(
+            "-created_at"
+        )
+        rows.update((row[0], row) for row in own.values_list(*columns)[:POOL_LIMIT])
+    return [similarity.Candidate(*row) for row in rows.values()]
+
+
+def caller_by_phone(phone: str) -> Caller | None:
+    """The caller with this number (normalised, then looked up by its keyed hash), or None."""
+    return Caller.objects.filter(phone_hash=phone_hash(phone_normalize(phone))).first()
+
+
+def caller_history(*, caller: Caller, limit: int = 50) -> QuerySet[Ticket]:
+    return (
+        Ticket.objects.filter(caller=caller)
+        .select_related("category", "street", "lead_unit")
+        .defer("street__boundary")
+        .order_by("-created_at")[:limit]
+    )
+
+
+REPEAT_TICKETS = 3  # 频繁来电: this many tickets within CALLER_WINDOW
+REPEAT_SAME_CATEGORY = 2  # 重复诉求: this many about the same category within CALLER_WINDOW
+
+
+def caller_signals(*, caller: Caller, now: dt.datetime) -> dict[str, Any]:
+    """What the agent should know before taking the call: frequent caller, repeated demands about the
+    same thing (with how many are still open or were reworked), an approved abusive-caller flag."""
+    recent = Ticket.objects.filter(caller=caller, created_at__gte=now - CALLER_WINDOW)
+    count = recent.count()
+    repeated = [
+        {
+            "category": row["category__name"],
+            "code": row["category__code"],
+            "tickets": row["n"],
+            "unresolved": row["unresolved"],
+        }
+        for row in recent.values("category__name", "category__code")
+        .annotate(
+            n=Count("pk"),
+            unresolved=Count("pk", filter=~Q(state__in=FINAL_STATES) | Q(rework_count__gt=0)),
+        )
+        .filter(n__gte=REPEAT_SAME_CATEGORY)
+        .order_by("-n")
+    ]
+    flag = (
+        CallerFlag.objects.filter(caller=caller, status=CallerFlagStatus.APPROVED, expires_at__gt=now)
+        .order_by("-expires_at")
+        .first()
+    )
+    return {
+        "tickets_30_days": count,
+        "frequent": count >= REPEAT_TICKETS,
+        "repeated": repeated,
+        "abusive": None
+        if flag is None
+        else {"reason": flag.reason, "expires_at": flag.expires_at, "flag_id": flag.pk},
+    }
+
+
+def caller_flags(*, status: str | None = None) -> QuerySet[CallerFlag]:
+    queryset = CallerFlag.objects.select_related("caller", "requested_by", "reviewed_by").order_by(
+        "-requested_at"
+    )
+    return queryset.filter(status=status) if status else queryset
+
+
+def article_search(*, query: str, category: Category | None = None, limit: int = 10) -> list[Article]:
+    """Published articles for a query, best first. Text is matched by Chinese bigrams over title and
+    answer; articles filed under the demand's category (or its family) rank higher, and with no
+    text they are what is offered."""
+    wanted = similarity.tokens(query)
+    terms = [t for t, _n in wanted.most_common(12)]
+    related = [c for c in (category.pk if category else None, category.parent_id if category else None) if c]
+    queryset = Article.objects.filter(is_published=True).select_related("category", "owner_unit")
+    match = Q(category_id__in=related) if related else Q()
+    for term in terms:
+        match |= Q(title__icontains=term) | Q(body__icontains=term)
+    if not match:
+        return []
+    queryset = queryset.filter(match)
+    pool = list(queryset.order_by("-updated_at")[:200])
+
+    def rank(article: Article) -> float:
+        title, body = similarity.tokens(article.title), similarity.tokens(article.body)
+        score = 2 * sum(1 for t in wanted if t in title) + sum(1 for t in wanted if t in body)
+        if article.category_id in related:
+            score += 3
+        return score
+
+    return sorted(pool, key=lambda a: (-rank(a), a.title))[:limit]
+
+
+def direct_answer_rate(*, since: dt.datetime, until: dt.datetime) -> dict[str, Any]:
+    """直接答复率: of the demands logged in the period (refusals aside), the share answered at once."""
+    counts = Ticket.objects.filter(created_at__gte=since, created_at__lt=until).aggregate(
+        logged=Count("pk", filter=~Q(state=TicketState.REJECTED)),
+        answered=Count("pk", filter=Q(state=TicketState.ANSWERED)),
+    )
+    from_articles = TicketEvent.objects.filter(
+        kind="answer", created_at__gte=since, created_at__lt=until, payload__has_key="article"
+    ).count()
+    logged, answered = counts["logged"], counts["answered"]
+    return {
+        "logged": logged,
+        "answered": answered,
+        "answered_from_articles": from_articles,
+        "rate": round(100 * answered / logged, 2) if logged else None,
+    }

@@ -7,6 +7,7 @@ from . import views
 app_name = "desk"
 
 urlpatterns = [
+    path("intake/", views.intake_desk, name="intake"),
     path("inbox/", views.inbox, name="inbox"),
     path("supervision/", views.supervision, name="supervision"),
     path("tickets/<int:pk>/", views.ticket_page, name="ticket"),

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -19,12 +19,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dispatch.choices import DemandType, RegionLevel
+from dispatch.models import Region
+from dispatch.selectors import category_leaves, district_list
 from dispatch.services import whistle_report
 from orders import clock
 from orders import services as ticket_services
 from orders.access import ticket_scope
 from orders.action_forms import TICKET_ACTIONS
 from orders.api.serializers import caller_representation
+from orders.choices import Channel
 from orders.exceptions import TicketConflict
 from orders.selectors import caller_contact_visible, ticket_events, ticket_get_for_user
 
@@ -245,3 +249,45 @@ def supervision(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     tickets = list(selectors.supervision(user=request.user, now=now)[:500])
     return render(request, "hotline/supervision.html", {"tickets": tickets, "now": now})
+
+
+@login_required
+@permission_required("orders.create_ticket", raise_exception=True)
+def intake_desk(request: HttpRequest) -> HttpResponse:
+    """受理台: the agent's page. The form posts to the API; the aids (caller history, duplicates,
+    sensitive words, knowledge base, route preview) are fetched as the agent types."""
+    leaves = [
+        {
+            "code": c.code,
+            "path": " / ".join(
+                n
+                for n in (
+                    c.parent.parent.name if c.parent and c.parent.parent else "",
+                    c.parent.name if c.parent else "",
+                    c.name,
+                )
+                if n
+            ),
+            "keywords": c.keywords,
+        }
+        for c in category_leaves().select_related("parent__parent").order_by("code")
+    ]
+    districts = []
+    for district in district_list():
+        streets = (
+            Region.objects.filter(parent=district, level=RegionLevel.STREET)
+            .order_by("code")
+            .values_list("code", "name")
+        )
+        districts.append({"name": district.name, "code": district.code, "streets": list(streets)})
+    return render(
+        request,
+        "hotline/intake.html",
+        {
+            "leaves": leaves,
+            "districts": districts,
+            "channels": Channel.choices,
+            "demand_types": DemandType.choices,
+            "may_merge": request.user.has_perm("orders.merge_ticket"),
+        },
+    )

@@ -119,6 +119,7 @@ class EventKind(models.TextChoices):
     APPEAL_DECISION = "appeal_decision", _("Appeal decided")  # 申诉审核
     WHISTLE_REPORT = "whistle_report", _("Department reported")  # 部门报到
     WHISTLE_RATING = "whistle_rating", _("Department rated")  # 街乡评价部门
+    SENSITIVE = "sensitive", _("Sensitive content")  # 敏感信息预警
     NOTE = "note", _("Note")  # 备注
 
 

@@ -1026,3 +1026,33 @@ def ticket_assessment_exempt_set(*, ticket: Ticket | int, by: User, exempt: bool
         ticket.assessment_exempt = exempt
         ticket.save(update_fields=["assessment_exempt", "updated_at"])
     return ticket
+
+
+@transaction.atomic
+def ticket_sensitive_mark(
+    *, ticket: Ticket | int, by: User, urgency: str, hits: list[dict[str, Any]], alert_unit_id: int | None
+) -> Ticket:
+    """敏感信息: raise the ticket's urgency (never lower it), record the hits, alert a supervisor's unit."""
+    ticket = _lock(ticket)
+    before = ticket.urgency
+    if urgency != before:
+        ticket.urgency = urgency
+        ticket.save(update_fields=["urgency", "updated_at"])
+    words = "、".join(dict.fromkeys(hit["text"] for hit in hits))
+    _record(
+        ticket,
+        EventKind.SENSITIVE,
+        by=by,
+        from_state=ticket.state,
+        to_state=ticket.state,
+        note=words,
+        payload={"hits": hits, "urgency": [before, ticket.urgency]},
+    )
+    _notify(
+        alert_unit_id,
+        ticket,
+        "sensitive",
+        _("Sensitive content: %(words)s") % {"words": words},
+        ticket.content,
+    )
+    return ticket

@@ -135,6 +135,7 @@ KEEP_TABLES = {
     "orders_slatier",
     "orders_calendaryear",
     "orders_calendarday",
+    "hotline_sensitiverule",
     "evaluation_assessmentscheme",
 }
 

@@ -1,18 +1,51 @@
-"""Intake through the API: ``POST /api/v1/tickets/`` (agents)."""
+"""Intake through the API: ``POST /api/v1/tickets/`` (agents), and the aids of the intake desk —
+caller lookup and flags, duplicate suggestions, sensitive-content check, route preview, the
+knowledge base and direct answers from it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from config.api.schema import CONFLICT
+from dispatch.api.ticket_actions import route_data
+from dispatch.models import Category, Region
+from dispatch.selectors import region_ancestor_at, route_for
+from hotline import selectors, sensitive, services, similarity
+from hotline.models import Article, CallerFlag
 from hotline.services import intake_ticket_create
+from orders import clock
 from orders.api.serializers import TicketCreateInput, TicketDetailSerializer
+from orders.models import Ticket
+
+from .serializers import (
+    AnswerFromArticleInput,
+    ArticleInput,
+    ArticleQuery,
+    ArticleSerializer,
+    CallerFlagSerializer,
+    DuplicatesInput,
+    FlagDecisionInput,
+    FlagInput,
+    LookupInput,
+    PeriodQuery,
+    RoutePreviewQuery,
+    SensitiveInput,
+    SensitiveResultSerializer,
+    SuggestionSerializer,
+)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -44,3 +77,263 @@ class TicketIntakeMixin:
         if not outcome.created:
             response["Idempotent-Replayed"] = "true"
         return response
+
+
+# ----------------------------------------------------------------------------- intake assistance
+
+
+def _open_to_intake(request: Request) -> None:
+    """Caller data and intake aids are for the hotline roles that take calls."""
+    if not request.user.has_perm("orders.view_caller_contact"):
+        raise PermissionDenied
+
+
+class AnswerFromArticleAction:
+    """Mixed into the ticket viewset: 直接答复 from a knowledge-base article."""
+
+    @extend_schema(request=AnswerFromArticleInput, responses={200: TicketDetailSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"], url_path="answer-from-article", filterset_class=None)
+    def answer_from_article(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(  # type: ignore[attr-defined]
+            request,
+            AnswerFromArticleInput,
+            lambda t, d: services.ticket_answer_from_article(
+                ticket=t, by=request.user, article=d["article"], note=d["note"]
+            ),
+        )
+
+
+class CallerLookupView(APIView):
+    """诉求人: the caller's history and what the agent should know, by phone (POSTed, never in a URL)."""
+
+    @extend_schema(request=LookupInput, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request) -> Response:
+        _open_to_intake(request)
+        data = LookupInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        caller = selectors.caller_by_phone(data.validated_data["phone"])
+        if caller is None:
+            return Response({"known": False, "caller": None, "signals": None, "tickets": []})
+        tickets = [
+            {
+                "id": t.pk,
+                "number": t.number,
+                "created_at": t.created_at,
+                "state": t.state,
+                "state_label": t.get_state_display(),
+                "category": t.category.name,
+                "street": t.street.name if t.street else None,
+                "lead_unit": t.lead_unit.name if t.lead_unit else None,
+                "content": t.content[:200],
+                "result": t.result[:200],
+            }
+            for t in selectors.caller_history(caller=caller)
+        ]
+        return Response(
+            {
+                "known": True,
+                "caller": {
+                    "name": caller.name,
+                    "phone": caller.phone,
+                    "first_contact_at": caller.first_contact_at,
+                },
+                "signals": selectors.caller_signals(caller=caller, now=clock.now()),
+                "tickets": tickets,
+            }
+        )
+
+
+class DuplicatesView(APIView):
+    """并单建议: open tickets that are probably the same problem, each with a score and reasons."""
+
+    @extend_schema(request=DuplicatesInput, responses={200: SuggestionSerializer(many=True)})
+    def post(self, request: Request) -> Response:
+        _open_to_intake(request)
+        data = DuplicatesInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(SuggestionSerializer(duplicates_for(**data.validated_data), many=True).data)
+
+
+def duplicates_for(
+    *, content: str, category: Category | None, region: Region | None, caller_phone: str
+) -> list[dict[str, Any]]:
+    street = region_ancestor_at(region, "street") if region is not None else None
+    caller = selectors.caller_by_phone(caller_phone) if caller_phone else None
+    family_id = category.parent_id if category is not None else None
+    pool = selectors.duplicate_candidates(
+        street_id=street.pk if street else None,
+        family_id=family_id,
+        caller_id=caller.pk if caller else None,
+        now=clock.now(),
+    )
+    demand = similarity.Demand(
+        content=content,
+        street_id=street.pk if street else None,
+        category_id=category.pk if category else None,
+        family_id=family_id,
+        caller_id=caller.pk if caller else None,
+    )
+    found = similarity.suggest(demand, pool)
+    tickets = {
+        t.pk: t
+        for t in Ticket.objects.filter(pk__in=[s.id for s in found])
+        .select_related("category", "street")
+        .defer("street__boundary")
+    }
+    return [
+        {
+            "id": s.id,
+            "number": tickets[s.id].number,
+            "state": tickets[s.id].state,
+            "created_at": tickets[s.id].created_at,
+            "category": tickets[s.id].category.name,
+            "street": tickets[s.id].street.name if tickets[s.id].street else None,
+            "content": tickets[s.id].content[:200],
+            "score": s.score,
+            "text_similarity": s.text_similarity,
+            "reasons": s.reasons,
+        }
+        for s in found
+    ]
+
+
+class SensitiveCheckView(APIView):
+    """敏感信息: the hits in a text and the text with them highlighted (as the desk types)."""
+
+    @extend_schema(request=SensitiveInput, responses={200: SensitiveResultSerializer})
+    def post(self, request: Request) -> Response:
+        _open_to_intake(request)
+        data = SensitiveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        text = data.validated_data["content"]
+        rules = selectors.sensitive_rules()
+        hits = sensitive.find(text, rules)
+        return Response(
+            {
+                "hits": [{"kind": h.kind, "text": h.text, "start": h.start, "end": h.end} for h in hits],
+                "urgency": sensitive.raised_urgency("general", hits, rules) if hits else None,
+                "highlighted": sensitive.highlight(text, hits),
+            }
+        )
+
+
+class RoutePreviewView(APIView):
+    """The unit the catalog would choose for a category and place, and why (before the ticket exists)."""
+
+    @extend_schema(parameters=[RoutePreviewQuery], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        _open_to_intake(request)
+        query = RoutePreviewQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        decision = route_for(category=query.validated_data["category"], region=query.validated_data["region"])
+        return Response(route_data(decision))
+
+
+class CallerFlagViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[CallerFlag]):
+    """恶意来电标记: agents propose, reviewers approve or reject; approved flags expire."""
+
+    serializer_class = CallerFlagSerializer
+    queryset = CallerFlag.objects.none()
+    filterset_fields = ["status"]
+
+    def get_queryset(self) -> QuerySet[CallerFlag]:
+        if getattr(self, "swagger_fake_view", False):
+            return CallerFlag.objects.none()
+        _open_to_intake(self.request) if not self.request.user.has_perm("hotline.review_callerflag") else None
+        return selectors.caller_flags()
+
+    @extend_schema(request=FlagInput, responses={201: CallerFlagSerializer, **CONFLICT})
+    def create(self, request: Request) -> Response:
+        _open_to_intake(request)
+        data = FlagInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        caller = selectors.caller_by_phone(data.validated_data["phone"])
+        if caller is None:
+            raise ValidationError({"phone": [_("No caller with this number has called.")]})
+        flag = services.caller_flag_request(
+            caller=caller,
+            by=request.user,
+            reason=data.validated_data["reason"],
+            days=data.validated_data["days"],
+        )
+        return Response(CallerFlagSerializer(flag).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=FlagDecisionInput, responses={200: CallerFlagSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        return self._review(request, approve=True)
+
+    @extend_schema(request=FlagDecisionInput, responses={200: CallerFlagSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        return self._review(request, approve=False)
+
+    def _review(self, request: Request, *, approve: bool) -> Response:
+        flag = self.get_object()
+        data = FlagDecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        reviewed = services.caller_flag_review(
+            flag=flag, by=request.user, approve=approve, note=data.validated_data["note"]
+        )
+        return Response(CallerFlagSerializer(reviewed).data)
+
+
+class ArticleViewSet(viewsets.ReadOnlyModelViewSet[Article]):
+    """知识库: search (``q``: Chinese text; ``category``: a category code), read, write (editors)."""
+
+    serializer_class = ArticleSerializer
+    queryset = Article.objects.none()
+    filterset_class = None
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Article]:
+        if getattr(self, "swagger_fake_view", False):
+            return Article.objects.none()
+        if not self.request.user.has_perm("hotline.view_article"):
+            raise PermissionDenied
+        return Article.objects.select_related("category__parent__parent", "owner_unit").order_by("title")
+
+    @extend_schema(parameters=[ArticleQuery])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        query = ArticleQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        self.get_queryset()  # the permission
+        q, category = query.validated_data["q"], query.validated_data["category"]
+        if q or category:
+            found = selectors.article_search(query=q, category=category)
+            return Response(
+                {
+                    "count": len(found),
+                    "next": None,
+                    "previous": None,
+                    "results": ArticleSerializer(found, many=True).data,
+                }
+            )
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=ArticleInput, responses={201: ArticleSerializer})
+    def create(self, request: Request) -> Response:
+        data = ArticleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        article = services.article_save(by=request.user, **data.validated_data)
+        return Response(ArticleSerializer(article).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ArticleInput, responses={200: ArticleSerializer})
+    def update(self, request: Request, pk: str | None = None) -> Response:
+        article = self.get_object()
+        data = ArticleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        article = services.article_save(by=request.user, article=article, **data.validated_data)
+        return Response(ArticleSerializer(article).data)
+
+    @extend_schema(parameters=[PeriodQuery], responses={200: OpenApiTypes.OBJECT})
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def stats(self, request: Request) -> Response:
+        """直接答复率 over a period (dates, end exclusive)."""
+        self.get_queryset()
+        query = PeriodQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        tz = timezone.get_default_timezone()
+        since = dt.datetime.combine(query.validated_data["since"], dt.time(), tzinfo=tz)
+        until = dt.datetime.combine(query.validated_data["until"], dt.time(), tzinfo=tz)
+        return Response(selectors.direct_answer_rate(since=since, until=until))

@@ -32,3 +32,24 @@ def test_heating_season() -> None:
     assert in_heating_season(dt.date(2026, 11, 22))
     assert in_heating_season(dt.date(2027, 3, 15))
     assert not in_heating_season(dt.date(2026, 7, 1))
+
+
+def test_seed_demo_adds_callbacks_scores_and_the_knowledge_base() -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from config.demo_knowledge import ARTICLES
+    from evaluation.models import Callback, PeriodScore
+    from hotline.models import Article
+
+    call_command("seed_demo", days=3, per_day=15, stdout=io.StringIO())
+    assert Article.objects.count() == len(ARTICLES)
+    assert Article.objects.filter(category__code="010501").exists()
+    closed = Ticket.objects.filter(state=TicketState.CLOSED).count()
+    assert closed
+    assert Callback.objects.filter(is_final=True).count() >= closed
+    assert PeriodScore.objects.filter(group="street").exists()
+    tickets = Ticket.objects.count()
+    call_command("seed_demo", days=3, per_day=15, stdout=io.StringIO())  # a second run adds nothing
+    assert (Article.objects.count(), Ticket.objects.count()) == (len(ARTICLES), tickets)

@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 
 from config.demo import demo_users_load
+from config.demo_knowledge import demo_articles_load
 from config.demo_tickets import demo_tickets_load
 from evaluation.services import periods_compute_due
 from orders.models import Ticket
@@ -14,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--days", type=int, default=30)
-        parser.add_argument("--per-day", type=int, default=30)
+        parser.add_argument("--per-day", type=int, default=45)
         parser.add_argument("--users-only", action="store_true")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
@@ -24,6 +26,11 @@ class Command(BaseCommand):
         )
         if options["users_only"]:
             return
+        editor = (
+            User.objects.filter(memberships__role="dispatcher").exclude(username="hotline-system").first()
+        )
+        if editor is not None:
+            self.stdout.write(f"knowledge base: {demo_articles_load(by=editor)} demo articles added")
         if Ticket.objects.exists():
             self.stdout.write("demo tickets: the database already has tickets; none added")
             return

@@ -1,0 +1,96 @@
+"""The intake desk in a real browser: an agent takes a call from a known caller, sees the history,
+the duplicate, the route and the knowledge base, and logs the ticket — plain, answered directly
+from an article, or merged into the open ticket it duplicates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dispatch.models import Category, Unit
+from hotline.services import article_save
+from orders.choices import TicketState
+from orders.models import Ticket
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def desk(page_as, live_url, cast, make_user):  # type: ignore[no-untyped-def]
+    first = cast.create(content="花家地西里3号楼暖气不热，室温只有15度", caller_phone="13900000001")
+    article = article_save(
+        by=make_user("dispatcher"),
+        title="供暖期室温标准及报修方式",
+        body="本市供暖期室温不低于18℃，室温不达标可拨打供热单位报修电话。",
+        owner_unit=Unit.objects.get(code="HOTLINE"),
+        review_by=dt.date(2027, 3, 1),
+        category=Category.objects.get(code="010501"),
+    )
+    page = page_as(cast.agent)
+    page.goto(f"{live_url}/desk/intake/")
+    return {"page": page, "first": first, "article": article}
+
+
+def fill_call(page, content: str) -> None:  # type: ignore[no-untyped-def]
+    page.fill("#caller_phone", "139 0000 0001")
+    page.press("#caller_phone", "Enter")
+    page.wait_for_selector("#caller-history li")
+    page.fill("#category-search", "暖气")
+    page.select_option("#category", "010501")
+    page.dispatch_event("#category", "change")
+    page.fill("#address", "朝阳区花家地西里3号楼")
+    page.dispatch_event("#address", "change")
+    page.select_option("#region", "110105026")
+    page.dispatch_event("#region", "change")
+    page.fill("#content", content)
+
+
+def test_agent_logs_a_ticket_end_to_end(desk) -> None:  # type: ignore[no-untyped-def]
+    page, first = desk["page"], desk["first"]
+    fill_call(page, "3号楼的暖气不热，家里才十五度，扬言要找媒体")
+    assert page.locator("#caller-history li").count() == 1
+    assert page.locator("#caller_name").input_value() == "张三"  # the known caller's name
+    page.wait_for_selector(f"#duplicates li[data-number='{first.number}']")
+    page.wait_for_selector("#route-lead")
+    assert page.locator("#route-lead").inner_text()
+    page.wait_for_selector("#sensitive-panel mark")
+    assert page.locator("#sensitive-panel mark").first.inner_text() == "扬言"
+    page.wait_for_selector(f"#articles li[data-article='{desk['article'].pk}']")
+    page.click("#submit")
+    page.wait_for_selector("#created-ticket")
+    number = page.get_attribute("#created-ticket", "data-number")
+    ticket = Ticket.objects.get(number=number)
+    assert (ticket.category.code, ticket.region.code, ticket.caller_id) == (
+        "010501",
+        "110105026",
+        first.caller_id,
+    )
+    assert ticket.urgency == "emergency"  # the sensitive word raised it
+    assert page.locator("#caller_phone").input_value() == ""  # ready for the next call
+    assert page.errors == []
+
+
+def test_answer_directly_from_the_knowledge_base(desk) -> None:  # type: ignore[no-untyped-def]
+    page, article = desk["page"], desk["article"]
+    fill_call(page, "请问供暖期室温标准是多少度")
+    page.wait_for_selector(f"#articles li[data-article='{article.pk}'] button.answer")
+    page.click(f"#articles li[data-article='{article.pk}'] button.answer")
+    page.click("#submit")
+    page.wait_for_selector("#created-ticket")
+    ticket = Ticket.objects.get(number=page.get_attribute("#created-ticket", "data-number"))
+    assert ticket.state == TicketState.ANSWERED
+    assert ticket.events.get(kind="answer").payload["article"] == article.pk
+    assert page.errors == []
+
+
+def test_merge_into_the_suggested_duplicate(desk) -> None:  # type: ignore[no-untyped-def]
+    page, first = desk["page"], desk["first"]
+    fill_call(page, "3号楼暖气不热，家里才十五度")
+    page.wait_for_selector(f"#duplicates li[data-number='{first.number}'] button.merge")
+    page.click(f"#duplicates li[data-number='{first.number}'] button.merge")
+    page.click("#submit")
+    page.wait_for_selector("#created-ticket")
+    ticket = Ticket.objects.get(number=page.get_attribute("#created-ticket", "data-number"))
+    assert (ticket.state, ticket.parent_id) == (TicketState.MERGED, first.pk)
+    assert page.errors == []
