@@ -5,6 +5,7 @@ on it, whistle reports, and the supervision view. Server-rendered; every write c
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -272,6 +274,7 @@ def intake_desk(request: HttpRequest) -> HttpResponse:
         }
         for c in category_leaves().select_related("parent__parent").order_by("code")
     ]
+    day_start = timezone.localtime(clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
     districts = []
     for district in district_list():
         streets = (
@@ -289,5 +292,9 @@ def intake_desk(request: HttpRequest) -> HttpResponse:
             "channels": Channel.choices,
             "demand_types": DemandType.choices,
             "may_merge": request.user.has_perm("orders.merge_ticket"),
+            "today": selectors.direct_answer_rate(since=day_start, until=day_start + dt.timedelta(days=1)),
+            "month": selectors.direct_answer_rate(
+                since=day_start.replace(day=1), until=day_start + dt.timedelta(days=1)
+            ),
         },
     )

@@ -94,3 +94,33 @@ def test_merge_into_the_suggested_duplicate(desk) -> None:  # type: ignore[no-un
     ticket = Ticket.objects.get(number=page.get_attribute("#created-ticket", "data-number"))
     assert (ticket.state, ticket.parent_id) == (TicketState.MERGED, first.pk)
     assert page.errors == []
+
+
+def test_a_flagged_caller_is_refused_through_the_rejection_flow(desk, cast, make_user) -> None:  # type: ignore[no-untyped-def]
+    from hotline.services import caller_flag_request, caller_flag_review
+
+    page, first = desk["page"], desk["first"]
+    flag = caller_flag_request(caller=first.caller, by=cast.agent, reason="多次辱骂话务员", days=30)
+    caller_flag_review(flag=flag, by=make_user("supervisor"), approve=True, note="录音属实")
+    fill_call(page, "又打来骂人，无实质诉求")
+    page.wait_for_selector("#caller-panel .flag.abusive")
+    assert "多次辱骂话务员" in page.locator("#caller-panel .flag.abusive").inner_text()
+    page.click("#refuse-abusive")
+    page.click("#submit")
+    page.wait_for_selector("#created-ticket")
+    ticket = Ticket.objects.get(number=page.get_attribute("#created-ticket", "data-number"))
+    assert (ticket.state, ticket.events.get(kind="reject").payload.get("reason")) == (
+        TicketState.REJECTED,
+        "abusive",
+    )
+    assert page.errors == []
+
+
+def test_the_desk_shows_the_direct_answer_rate(page_as, live_url, cast) -> None:  # type: ignore[no-untyped-def]
+    from orders import services
+
+    services.ticket_answer(ticket=cast.create(), by=cast.agent, answer="已告知报修电话")
+    cast.create()
+    page = page_as(cast.agent)
+    page.goto(f"{live_url}/desk/intake/")
+    assert "50.0%" in page.locator("#direct-answer-rate").inner_text()

@@ -40,7 +40,13 @@
       if (!r.data.known) { panel.appendChild(el("p", { "class": "muted" }, t.unknown)); return; }
       if (r.data.caller.name && !$("caller_name").value) { $("caller_name").value = r.data.caller.name; }
       var s = r.data.signals;
-      if (s.abusive) { panel.appendChild(el("p", { "class": "flag abusive" }, t.abusive + " " + s.abusive.expires_at.slice(0, 10) + ": " + s.abusive.reason)); }
+      if (s.abusive) {
+        panel.appendChild(el("p", { "class": "flag abusive" }, t.abusive + " " + s.abusive.expires_at.slice(0, 10) + ": " + s.abusive.reason));
+        // never a silent drop: the call is logged and refused through the rejection flow
+        var refuse = el("button", { type: "button", "class": "link", id: "refuse-abusive" }, t.refuse);
+        refuse.addEventListener("click", function () { choose("reject", "abusive", t.refuse); });
+        panel.appendChild(refuse);
+      }
       if (s.frequent) { panel.appendChild(el("p", { "class": "flag" }, t.frequent.replace("{n}", s.tickets_30_days))); }
       s.repeated.forEach(function (rep) { panel.appendChild(el("p", { "class": "flag" }, t.repeated + ": " + rep.category + " × " + rep.tickets)); });
       var list = el("ol", { "class": "plain history", "id": "caller-history" });
@@ -151,6 +157,7 @@
   function choose(kind, value, label) {
     $("answer-article").value = kind === "answer" ? value : "";
     $("merge-parent").value = kind === "merge" ? value : "";
+    $("reject-reason").value = kind === "reject" ? value : "";
     $("chosen-action").textContent = t.chosen + ": " + label;
   }
   function changed() { route(); duplicates(); articles(); }
@@ -175,6 +182,8 @@
       var ticket = r.data, follow = null, note = "";
       if ($("answer-article").value) {
         follow = api("POST", "/api/v1/tickets/" + ticket.id + "/answer-from-article/", { article: Number($("answer-article").value) }); note = t.answered;
+      } else if ($("reject-reason").value) {
+        follow = api("POST", "/api/v1/tickets/" + ticket.id + "/reject/", { reason: $("reject-reason").value }); note = t.refused;
       } else if ($("merge-parent").value) {
         follow = api("POST", "/api/v1/tickets/" + ticket.id + "/merge/", { parent: $("merge-parent").value }); note = t.merged + " " + $("merge-parent").value;
       }
@@ -187,7 +196,7 @@
         form.reset();
         ["caller-panel", "sensitive-panel"].forEach(function (id) { $(id).hidden = true; });
         ["duplicates", "articles"].forEach(function (id) { $(id).innerHTML = ""; });
-        $("chosen-action").textContent = ""; $("answer-article").value = ""; $("merge-parent").value = "";
+        $("chosen-action").textContent = ""; $("answer-article").value = ""; $("merge-parent").value = ""; $("reject-reason").value = "";
         button.disabled = false; $("caller_phone").focus();
       });
     });
