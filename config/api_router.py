@@ -22,6 +22,7 @@ from evaluation.api.views import (
     AppealViewSet,
     CallbackQueueViewSet,
     CallbackViewSet,
+    EarlyWarningViewSet,
     ScoreViewSet,
     TicketCallbackActions,
 )
@@ -63,6 +64,7 @@ router.register("callback-queue", CallbackQueueViewSet, basename="callback-queue
 router.register("callbacks", CallbackViewSet, basename="callback")
 router.register("appeals", AppealViewSet, basename="appeal")
 router.register("assessment/scores", ScoreViewSet, basename="score")
+router.register("insight/warnings", EarlyWarningViewSet, basename="warning")
 
 urlpatterns = [
     path("addresses/resolve/", AddressResolveView.as_view(), name="address-resolve"),

@@ -60,6 +60,12 @@ PAGES: list[Page] = [
         _("Beijing's districts coloured by score, with the streets and townships of each."),
         "evaluation.view_periodscore",
     ),
+    Page(
+        "insight:warnings",
+        _("Early warnings"),
+        _("Surges, clusters, callers left unresolved and sensitive tickets, found every half hour."),
+        "evaluation.view_earlywarning",
+    ),
     Page("api-docs", _("API documentation"), _("The REST API with its OpenAPI schema."), None),
 ]
 

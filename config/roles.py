@@ -89,6 +89,8 @@ ASSESSMENT = [
     "evaluation.view_assessmentscheme",
     "evaluation.add_assessmentscheme",
     "evaluation.change_assessmentscheme",
+    "evaluation.view_earlywarning",
+    "evaluation.handle_earlywarning",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -153,6 +155,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "evaluation.view_appeal",
         "hotline.view_callerflag",
         "hotline.review_callerflag",
+        "evaluation.view_earlywarning",
+        "evaluation.handle_earlywarning",
     ],
     MembershipRole.ASSESSOR: [
         *REFERENCE_VIEW,

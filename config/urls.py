@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("assessment/", include("evaluation.urls")),
     path("desk/", include("hotline.urls")),
+    path("insight/", include("evaluation.insight_urls")),
     path("callbacks/", include("evaluation.callback_urls")),
     path("api/v1/", include(api_v1)),
 ]

@@ -35,3 +35,18 @@ class AppealStatus(models.TextChoices):
     PENDING = "pending", _("Pending")  # 待审核
     APPROVED = "approved", _("Approved")  # 申诉成立
     DENIED = "denied", _("Denied")  # 申诉不成立
+
+
+class WarningKind(models.TextChoices):
+    """预警类型."""
+
+    SURGE = "surge", _("Surge")  # 激增
+    CLUSTER = "cluster", _("Cluster")  # 聚集
+    REPEAT_CALLER = "repeat_caller", _("Caller repeatedly unresolved")  # 重复未解决
+    SENSITIVE = "sensitive", _("Sensitive content")  # 敏感信息
+
+
+class WarningStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    CLOSED = "closed", _("Closed")

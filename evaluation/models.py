@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dispatch.choices import AssessmentGroup
 
-from .choices import AppealReason, AppealStatus, CallbackOutcome, Satisfaction
+from .choices import AppealReason, AppealStatus, CallbackOutcome, Satisfaction, WarningKind, WarningStatus
 
 
 class Callback(models.Model):
@@ -300,3 +300,88 @@ class PeriodScore(models.Model):
         if self.rank is None or self.previous_rank is None:
             return None
         return self.previous_rank - self.rank
+
+
+class EarlyWarning(models.Model):
+    """预警: a pattern the scan found, with its evidence; supervisors acknowledge and close it.
+
+    ``key`` names what the warning is about (e.g. ``surge:<street>:<category>``): while a warning
+    with that key is not closed, a new scan updates its evidence instead of raising another.
+    """
+
+    kind = models.CharField(_("kind"), max_length=16, choices=WarningKind.choices)
+    key = models.CharField(_("key"), max_length=120)
+    status = models.CharField(
+        _("status"), max_length=14, choices=WarningStatus.choices, default=WarningStatus.OPEN
+    )
+    title = models.CharField(_("title"), max_length=200)
+    district = models.ForeignKey(
+        "dispatch.Region",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    street = models.ForeignKey(
+        "dispatch.Region",
+        verbose_name=_("street"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        "dispatch.Category",
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ticket = models.ForeignKey(
+        "orders.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    count = models.PositiveIntegerField(_("count"), default=0)
+    evidence = models.JSONField(_("evidence"), default=dict)
+    first_detected_at = models.DateTimeField(_("first detected"))
+    last_detected_at = models.DateTimeField(_("last detected"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("early warning")
+        verbose_name_plural = _("early warnings")
+        ordering = ["-last_detected_at"]
+        permissions = [("handle_earlywarning", "Can acknowledge and close early warnings")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~Q(status=WarningStatus.CLOSED), name="warning_one_live_per_key"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "-last_detected_at"], name="warning_status_recent")]
+
+    def __str__(self) -> str:
+        return self.title

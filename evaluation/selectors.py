@@ -6,18 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from dispatch.choices import RegionLevel
 from dispatch.models import Region, Unit
 from orders.access import ticket_scope
-from orders.choices import TicketState
-from orders.models import Ticket
+from orders.choices import Channel, TicketState
+from orders.models import Ticket, TicketEvent
 from orders.selectors import scope_q
 
-from .choices import CallbackOutcome
-from .models import Appeal, AssessmentScheme, Callback, PeriodScore
+from . import early_warning
+from .choices import CallbackOutcome, Satisfaction
+from .models import Appeal, AssessmentScheme, Callback, EarlyWarning, PeriodScore
 from .scoring import period_bounds
 
 
@@ -147,3 +148,83 @@ def schemes() -> QuerySet[AssessmentScheme]:
 
 def district_regions() -> QuerySet[Region]:
     return Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code")
+
+
+# ------------------------------------------------------------------------------ early warnings
+
+
+def surge_candidates(*, now: dt.datetime, rules: early_warning.Rules) -> list[Any]:
+    """Per street and category: tickets in the recent window and in the baseline before it — only
+    the pairs with enough recent tickets to matter (one grouped SQL pass)."""
+    window_start = now - dt.timedelta(days=rules.surge_window_days)
+    baseline_start = window_start - dt.timedelta(days=rules.surge_baseline_days)
+    return list(
+        Ticket.objects.filter(created_at__gte=baseline_start, created_at__lt=now, street__isnull=False)
+        .exclude(channel=Channel.PROACTIVE)
+        .values("street_id", "street__parent_id", "category_id")
+        .annotate(
+            recent=Count("pk", filter=Q(created_at__gte=window_start)),
+            baseline=Count("pk", filter=Q(created_at__lt=window_start)),
+        )
+        .filter(recent__gte=rules.surge_min_count)
+    )
+
+
+def cluster_candidates(*, now: dt.datetime, rules: early_warning.Rules) -> list[Any]:
+    """Per community (社区/村) and category: tickets within the window, where enough to matter."""
+    since = now - dt.timedelta(days=rules.cluster_window_days)
+    return list(
+        Ticket.objects.filter(created_at__gte=since, created_at__lt=now, region__level=RegionLevel.COMMUNITY)
+        .exclude(channel=Channel.PROACTIVE)
+        .values("region_id", "street_id", "district_id", "category_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=rules.cluster_min_count)
+    )
+
+
+def callers_at_risk(*, now: dt.datetime, rules: early_warning.Rules) -> list[Any]:
+    """Callers with several tickets in the window, of which callbacks found several unresolved or
+    unsatisfied (any round: a reopened round counts)."""
+    since = now - dt.timedelta(days=rules.caller_window_days)
+    unhappy = Q(callbacks__valid=True) & (
+        Q(callbacks__resolved=False) | Q(callbacks__satisfaction=Satisfaction.UNSATISFIED)
+    )
+    return list(
+        Ticket.objects.filter(created_at__gte=since, created_at__lt=now, caller__isnull=False)
+        .values("caller_id")
+        .annotate(tickets=Count("pk", distinct=True), unresolved=Count("pk", filter=unhappy, distinct=True))
+        .filter(tickets__gte=rules.caller_min_tickets, unresolved__gte=rules.caller_min_unresolved)
+    )
+
+
+def sensitive_tickets(*, since: dt.datetime, until: dt.datetime) -> list[Any]:
+    return list(
+        TicketEvent.objects.filter(kind="sensitive", created_at__gte=since, created_at__lt=until).values(
+            "ticket_id",
+            "ticket__number",
+            "ticket__street_id",
+            "ticket__district_id",
+            "ticket__category_id",
+            "note",
+        )
+    )
+
+
+def ticket_numbers(queryset: QuerySet[Ticket], limit: int = 10) -> list[str]:
+    return list(queryset.order_by("-created_at").values_list("number", flat=True)[:limit])
+
+
+def warnings_for_user(*, user: Any) -> QuerySet[EarlyWarning]:
+    """Warnings the user may see: hotline-wide roles every one; a supervisor of a district's units
+    those of the district."""
+    queryset = EarlyWarning.objects.select_related("district", "street", "category", "ticket").order_by(
+        "status", "-last_detected_at"
+    )
+    scope = ticket_scope(user)
+    if scope.everything or user.has_perm("evaluation.view_periodscore"):
+        return queryset
+    districts = set(
+        Unit.objects.filter(pk__in=sorted(scope.visible_units)).values_list("region__path", flat=True)
+    )
+    codes = {path.split(".")[1] for path in districts if path and len(path.split(".")) > 1}
+    return queryset.filter(district__code__in=sorted(codes))

@@ -34,3 +34,13 @@ def recompute_period_task(group: str, day: str) -> int:
     start, _ = period_of(when, scheme_for(group, when).period_start_day)
     final = PeriodScore.objects.filter(group=group, period_start=start, is_final=True).exists()
     return period_scores_compute(group=group, day=when, final=final)
+
+
+@shared_task(
+    name="evaluation.warning_scan", acks_late=True, ignore_result=True, soft_time_limit=900, time_limit=960
+)
+def warning_scan_task() -> dict[str, int]:
+    """Every half hour: surges, clusters, callers at risk, sensitive tickets (idempotent)."""
+    from .services import warnings_scan
+
+    return warnings_scan()

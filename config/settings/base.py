@@ -302,6 +302,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(minute=20, hour=2),  # https://crontab.guru/#20_2_*_*_*  nightly, 02:20
         "options": {"expires": 3 * 3600},
     },
+    "evaluation.warning_scan": {
+        "task": "evaluation.warning_scan",
+        "schedule": crontab(minute="*/30"),  # https://crontab.guru/#*/30_*_*_*_*
+        "options": {"expires": 1500},
+    },
     "dispatch.auto_dispatch_catch_up": {
         "task": "dispatch.auto_dispatch_catch_up",
         "schedule": 60.0,  # every minute
@@ -347,6 +352,9 @@ TICKET_MAX_REWORK = int(os.environ.get("TICKET_MAX_REWORK", "3"))
 # Received tickets of auto-dispatch categories still waiting after this long are dispatched by the
 # periodic catch-up (their task message was lost).
 AUTO_DISPATCH_CATCH_UP_SECONDS = 120
+# 预警: the early-warning rules' thresholds (evaluation/early_warning.py, docs/insight.md); any key
+# left out keeps its default.
+INSIGHT_WARNING_RULES: dict[str, float] = {}
 # 回访: after this many unanswered calls a handled ticket closes with no valid callback.
 CALLBACK_MAX_ATTEMPTS = int(os.environ.get("CALLBACK_MAX_ATTEMPTS", "3"))
 # A retried POST with the same Idempotency-Key returns the first ticket within this many hours.

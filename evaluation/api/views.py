@@ -19,7 +19,7 @@ from config.api.schema import CONFLICT
 from dispatch.choices import AssessmentGroup
 from dispatch.models import Unit
 from evaluation import scoring, selectors, services
-from evaluation.models import Appeal, Callback, PeriodScore
+from evaluation.models import Appeal, Callback, EarlyWarning, PeriodScore
 from orders.api.views import transition_schema
 from orders.models import Ticket
 from orders.selectors import caller_contact_visible
@@ -267,3 +267,77 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet[PeriodScore]):
     def schemes(self, request: Request) -> Response:
         """The assessment schemes (weights per group, effective dates)."""
         return Response(SchemeSerializer(selectors.schemes(), many=True).data)
+
+
+class WarningFilterSet(django_filters.FilterSet):
+    district = django_filters.CharFilter(field_name="district__code")
+    street = django_filters.CharFilter(field_name="street__code")
+
+    class Meta:
+        model = EarlyWarning
+        fields = ["kind", "status", "district", "street"]
+
+
+class WarningSerializer(serializers.ModelSerializer[EarlyWarning]):
+    district = serializers.CharField(source="district.name", read_only=True, allow_null=True)
+    street = serializers.CharField(source="street.name", read_only=True, allow_null=True)
+    category = serializers.CharField(source="category.name", read_only=True, allow_null=True)
+    ticket = serializers.CharField(source="ticket.number", read_only=True, allow_null=True)
+
+    class Meta:
+        model = EarlyWarning
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "title",
+            "district",
+            "street",
+            "category",
+            "ticket",
+            "count",
+            "evidence",
+            "first_detected_at",
+            "last_detected_at",
+            "acknowledged_at",
+            "closed_at",
+            "note",
+        ]
+
+
+class WarningHandleInput(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class EarlyWarningViewSet(viewsets.ReadOnlyModelViewSet[EarlyWarning]):
+    """预警: what the scan found; supervisors acknowledge and close."""
+
+    serializer_class = WarningSerializer
+    filterset_class = WarningFilterSet
+    queryset = EarlyWarning.objects.none()
+
+    def get_queryset(self) -> QuerySet[EarlyWarning]:
+        if getattr(self, "swagger_fake_view", False):
+            return EarlyWarning.objects.none()
+        if not self.request.user.has_perm("evaluation.view_earlywarning"):
+            return EarlyWarning.objects.none()
+        return selectors.warnings_for_user(user=self.request.user)
+
+    @extend_schema(request=WarningHandleInput, responses={200: WarningSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def acknowledge(self, request: Request, pk: str | None = None) -> Response:
+        return self._handle(request, close=False)
+
+    @extend_schema(request=WarningHandleInput, responses={200: WarningSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        return self._handle(request, close=True)
+
+    def _handle(self, request: Request, *, close: bool) -> Response:
+        warning = self.get_object()
+        data = WarningHandleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        handled = services.warning_handle(
+            warning=warning, by=request.user, close=close, note=data.validated_data["note"]
+        )
+        return Response(WarningSerializer(handled).data)

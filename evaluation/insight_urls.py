@@ -1,0 +1,12 @@
+"""Insight pages (以数感知、循数决策)."""
+
+from django.urls import path
+
+from . import insight_views
+
+app_name = "insight"
+
+urlpatterns = [
+    path("warnings/", insight_views.warnings_page, name="warnings"),
+    path("warnings/<int:pk>/<str:action>/", insight_views.warning_handle, name="warning-handle"),
+]
