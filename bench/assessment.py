@@ -30,15 +30,9 @@ MONTH_DAYS = 31
 
 
 def truncate() -> None:
-    from django.db import connection
+    from bulk import truncate_work
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE evaluation_periodscore, evaluation_appeal, evaluation_callbackattempt, "
-            "evaluation_callback, orders_deadlinesteprecord, orders_notice, orders_ticketevent, "
-            "orders_assignment, orders_extensionrequest, orders_returnrequest, dispatch_whistlesummons, "
-            "dispatch_whistle, orders_idempotencykey, orders_ticket RESTART IDENTITY CASCADE"
-        )
+    truncate_work(callers=False)
 
 
 def load(count: int) -> None:

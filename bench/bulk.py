@@ -52,3 +52,28 @@ def max_id(model: type[Model]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {model._meta.db_table}")
         return int(cursor.fetchone()[0])
+
+
+def truncate_work(*, callers: bool = False) -> None:
+    """Empty every table of tickets and what hangs off them (the reference data stays)."""
+    tables = [
+        "evaluation_periodscore",
+        "evaluation_appeal",
+        "evaluation_callbackattempt",
+        "evaluation_callback",
+        "evaluation_earlywarning",
+        "orders_deadlinesteprecord",
+        "orders_notice",
+        "orders_ticketevent",
+        "orders_assignment",
+        "orders_extensionrequest",
+        "orders_returnrequest",
+        "dispatch_whistlesummons",
+        "dispatch_whistle",
+        "orders_idempotencykey",
+        "orders_ticket",
+    ]
+    if callers:
+        tables += ["hotline_callerflag", "orders_caller"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")

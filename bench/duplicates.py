@@ -64,16 +64,9 @@ def reworded(original: str, rng: random.Random) -> str:
 
 
 def truncate() -> None:
-    from django.db import connection
+    from bulk import truncate_work
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE evaluation_periodscore, evaluation_appeal, evaluation_callbackattempt, "
-            "evaluation_callback, "
-            "orders_deadlinesteprecord, orders_notice, orders_ticketevent, orders_assignment, "
-            "orders_extensionrequest, orders_returnrequest, dispatch_whistlesummons, dispatch_whistle, "
-            "orders_idempotencykey, hotline_callerflag, orders_ticket, orders_caller RESTART IDENTITY CASCADE"
-        )
+    truncate_work(callers=True)
 
 
 def load(count: int, now: dt.datetime) -> None:

@@ -22,14 +22,9 @@ from environment import create_database, setup_django
 
 
 def truncate() -> None:
-    from django.db import connection
+    from bulk import truncate_work
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE orders_deadlinesteprecord, orders_notice, orders_ticketevent, orders_assignment, "
-            "orders_extensionrequest, orders_returnrequest, dispatch_whistlesummons, dispatch_whistle, "
-            "orders_idempotencykey, orders_ticket RESTART IDENTITY CASCADE"
-        )
+    truncate_work(callers=False)
 
 
 def load(open_count: int, due_count: int, now: dt.datetime) -> None:

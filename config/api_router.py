@@ -18,6 +18,7 @@ from dispatch.api.views import (
     UnitViewSet,
     WhistleSummonsViewSet,
 )
+from evaluation.api.insight import InsightViewSet, MonthlyTopicViewSet, ProactiveView
 from evaluation.api.views import (
     AppealViewSet,
     CallbackQueueViewSet,
@@ -65,6 +66,8 @@ router.register("callbacks", CallbackViewSet, basename="callback")
 router.register("appeals", AppealViewSet, basename="appeal")
 router.register("assessment/scores", ScoreViewSet, basename="score")
 router.register("insight/warnings", EarlyWarningViewSet, basename="warning")
+router.register("insight/topics", MonthlyTopicViewSet, basename="topic")
+router.register("insight", InsightViewSet, basename="insight")
 
 urlpatterns = [
     path("addresses/resolve/", AddressResolveView.as_view(), name="address-resolve"),
@@ -72,5 +75,6 @@ urlpatterns = [
     path("intake/duplicates/", DuplicatesView.as_view(), name="intake-duplicates"),
     path("intake/sensitive/", SensitiveCheckView.as_view(), name="intake-sensitive"),
     path("intake/route/", RoutePreviewView.as_view(), name="intake-route"),
+    path("insight/proactive/", ProactiveView.as_view(), name="insight-proactive"),
     *router.urls,
 ]

@@ -61,9 +61,21 @@ PAGES: list[Page] = [
         "evaluation.view_periodscore",
     ),
     Page(
+        "insight:dashboard",
+        _("Insight"),
+        _("Volume by district and street, categories, the daily trend and the streets' quadrants."),
+        "evaluation.view_earlywarning",
+    ),
+    Page(
         "insight:warnings",
         _("Early warnings"),
         _("Surges, clusters, callers left unresolved and sensitive tickets, found every half hour."),
+        "evaluation.view_earlywarning",
+    ),
+    Page(
+        "insight:reports",
+        _("Reports"),
+        _("Daily (12:00 to 12:00), weekly and monthly reports, with CSV and Excel."),
         "evaluation.view_earlywarning",
     ),
     Page("api-docs", _("API documentation"), _("The REST API with its OpenAPI schema."), None),

@@ -91,6 +91,9 @@ ASSESSMENT = [
     "evaluation.change_assessmentscheme",
     "evaluation.view_earlywarning",
     "evaluation.handle_earlywarning",
+    "evaluation.view_monthlytopic",
+    "evaluation.adopt_monthlytopic",
+    "orders.create_proactive_ticket",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -157,6 +160,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "hotline.review_callerflag",
         "evaluation.view_earlywarning",
         "evaluation.handle_earlywarning",
+        "evaluation.view_monthlytopic",
+        "orders.create_proactive_ticket",
     ],
     MembershipRole.ASSESSOR: [
         *REFERENCE_VIEW,

@@ -19,7 +19,16 @@ from orders.exceptions import TicketConflict
 
 from . import selectors, services
 from .choices import AppealStatus
-from .models import Appeal, AssessmentScheme, Callback, CallbackAttempt, PeriodScore
+from .models import (
+    Appeal,
+    AssessmentScheme,
+    Callback,
+    CallbackAttempt,
+    EarlyWarning,
+    MonthlyTopic,
+    PeriodScore,
+    Report,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -145,3 +154,23 @@ class PeriodScoreAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PeriodScore]:
         return selectors.scores_for_user(user=request.user)
+
+
+@admin.register(EarlyWarning)
+class EarlyWarningAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "status", "count", "district", "last_detected_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title", "key"]
+    list_select_related = ["district"]
+
+
+@admin.register(MonthlyTopic)
+class MonthlyTopicAdmin(ReadOnlyAdmin):
+    list_display = ["label", "title", "category", "adopted_by", "adopted_at"]
+    list_filter = ["label"]
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ["label", "kind", "window_start", "window_end", "built_at"]
+    list_filter = ["kind"]

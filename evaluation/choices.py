@@ -50,3 +50,9 @@ class WarningStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     CLOSED = "closed", _("Closed")
+
+
+class ReportKind(models.TextChoices):
+    DAILY = "daily", _("Daily")  # 日报
+    WEEKLY = "weekly", _("Weekly")  # 周报
+    MONTHLY = "monthly", _("Monthly")  # 月报

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -64,6 +65,11 @@ COLUMNS: list[tuple[Any, Callable[[PeriodScore], Any]]] = [
 ]
 
 
+def sheet_title(title: str) -> str:
+    """Excel refuses : \\ / ? * [ ] in a sheet's name and more than 31 characters."""
+    return re.sub(r"[:\\/?*\[\]]", "-", title).strip()[:31] or "sheet"
+
+
 def score_rows(scores: Iterable[PeriodScore]) -> Iterable[list[Any]]:
     yield [str(title) for title, _getter in COLUMNS]
     for score in scores:
@@ -80,11 +86,29 @@ def scores_csv(scores: Iterable[PeriodScore]) -> bytes:
 
 def scores_xlsx(scores: Iterable[PeriodScore], *, title: str) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=sheet_title(title))
     for index, (heading, _getter) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, len(str(heading)) * 2)
     sheet.freeze_panes = "A2"
     for row in score_rows(scores):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def rows_csv(rows: Iterable[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def rows_xlsx(rows: Iterable[list[Any]], *, title: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title(title))
+    for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -18,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 
 from dispatch.choices import AssessmentGroup
 
-from .choices import AppealReason, AppealStatus, CallbackOutcome, Satisfaction, WarningKind, WarningStatus
+from .choices import (
+    AppealReason,
+    AppealStatus,
+    CallbackOutcome,
+    ReportKind,
+    Satisfaction,
+    WarningKind,
+    WarningStatus,
+)
 
 
 class Callback(models.Model):
@@ -385,3 +393,51 @@ class EarlyWarning(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MonthlyTopic(models.Model):
+    """每月一题: a high-frequency problem an administrator adopts for a month's focused work; after
+    adoption its categories' dispatched volume is tracked month by month."""
+
+    label = models.CharField(_("month"), max_length=7, help_text=_("e.g. 2026-11"))
+    category = models.ForeignKey(
+        "dispatch.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    evidence = models.JSONField(_("evidence"), default=dict)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("adopted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    adopted_at = models.DateTimeField(_("adopted at"))
+
+    class Meta:
+        verbose_name = _("monthly topic")
+        verbose_name_plural = _("monthly topics")
+        ordering = ["-label", "title"]
+        permissions = [("adopt_monthlytopic", "Can adopt monthly topics")]
+        constraints = [models.UniqueConstraint(fields=["label", "category"], name="topic_once_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.title}"
+
+
+class Report(models.Model):
+    """日报、周报、月报: figures of a window, built by Celery once the window has passed and stored."""
+
+    kind = models.CharField(_("kind"), max_length=8, choices=ReportKind.choices)
+    label = models.CharField(_("label"), max_length=40)
+    window_start = models.DateTimeField(_("from"))
+    window_end = models.DateTimeField(_("until"))
+    data = models.JSONField(_("figures"), default=dict)
+    built_at = models.DateTimeField(_("built at"))
+
+    class Meta:
+        verbose_name = _("statistical report")
+        verbose_name_plural = _("statistical reports")
+        ordering = ["-window_end", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "window_start"], name="report_once_per_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.label}"

@@ -19,20 +19,37 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dispatch.choices import AssessmentGroup, RegionLevel, UnitKind
+from dispatch.choices import AssessmentGroup, DemandType, RegionLevel, UnitKind
 from dispatch.models import Category, Membership, Region, Unit
 from dispatch.selectors import dispatch_statistics
 from orders import clock
 from orders import services as ticket_services
 from orders.access import ticket_scope
-from orders.choices import AssignmentRole, EventKind, ReturnDecision, TicketState
+from orders.choices import AssignmentRole, Channel, EventKind, ReturnDecision, TicketState
 from orders.exceptions import TicketConflict
 from orders.hints import hint_after_commit
 from orders.models import Assignment, ReturnRequest, Ticket
 
 from . import early_warning, scoring, selectors
-from .choices import AppealReason, AppealStatus, CallbackOutcome, Satisfaction, WarningKind, WarningStatus
-from .models import Appeal, AssessmentScheme, Callback, CallbackAttempt, EarlyWarning, PeriodScore
+from .choices import (
+    AppealReason,
+    AppealStatus,
+    CallbackOutcome,
+    ReportKind,
+    Satisfaction,
+    WarningKind,
+    WarningStatus,
+)
+from .models import (
+    Appeal,
+    AssessmentScheme,
+    Callback,
+    CallbackAttempt,
+    EarlyWarning,
+    MonthlyTopic,
+    PeriodScore,
+    Report,
+)
 
 # ------------------------------------------------------------------------------------ callback
 
@@ -686,3 +703,124 @@ def warning_handle(*, warning: EarlyWarning | int, by: User, close: bool, note: 
         warning.note = (warning.note + "\n" + note.strip()).strip()
     warning.save()
     return warning
+
+
+# --------------------------------------------------------------------- 每月一题 and proactive work
+
+
+@transaction.atomic
+def topic_adopt(*, by: User, category: Category, month: dt.date, title: str) -> MonthlyTopic:
+    """An administrator adopts a candidate as the month's topic; its evidence is kept as it was."""
+    if not by.has_perm("evaluation.adopt_monthlytopic"):
+        raise PermissionDenied(_("Your role may not do this."))
+    if not title.strip():
+        raise ValidationError({"title": _("Name the topic.")})
+    label = month.strftime("%Y-%m")
+    if MonthlyTopic.objects.filter(label=label, category=category).exists():
+        raise TicketConflict(_("This category is already the topic of that month."), code="topic_exists")
+    from .analytics import topic_candidates
+
+    evidence = next((c for c in topic_candidates(month=month, n=50) if c["category"] == category.code), {})
+    return MonthlyTopic.objects.create(
+        label=label,
+        category=category,
+        title=title.strip(),
+        evidence=evidence,
+        adopted_by=by,
+        adopted_at=clock.now(),
+    )
+
+
+@transaction.atomic
+def proactive_ticket_create(
+    *,
+    by: User,
+    lead_unit: Unit,
+    category: Category,
+    region: Region,
+    content: str,
+    warning: EarlyWarning | None = None,
+    topic: MonthlyTopic | None = None,
+) -> Ticket:
+    """主动治理、未诉先办: a supervisor raises a ticket for a unit — from a warning or a topic — and it
+    runs through the normal lifecycle (dispatched at once to the unit), reported apart from what
+    citizens asked."""
+    if not by.has_perm("orders.create_proactive_ticket"):
+        raise PermissionDenied(_("Your role may not do this."))
+    source: dict[str, Any] = (
+        {"warning": warning.pk, "title": warning.title}
+        if warning
+        else {"topic": topic.pk, "title": topic.title}
+        if topic
+        else {}
+    )
+    ticket = ticket_services.ticket_create(
+        by=by,
+        channel=Channel.PROACTIVE,
+        # proactive work is a report of a problem where the category takes one, else a complaint
+        demand_type=next(
+            (
+                t
+                for t in (DemandType.REPORT, DemandType.COMPLAINT, DemandType.HELP)
+                if t in category.demand_types
+            ),
+            (category.demand_types or [DemandType.COMPLAINT])[0],
+        ),
+        category=category,
+        region=region,
+        content=content,
+    ).ticket
+    if source:
+        ticket_services.ticket_event_add(
+            ticket=ticket, by=by, kind=EventKind.NOTE, note=source["title"], payload={"source": source}
+        )
+    ticket = ticket_services.ticket_dispatch(
+        ticket=ticket,
+        by=by,
+        lead_unit=lead_unit,
+        note=_("Proactive governance"),
+        payload={"proactive": source},
+    )
+    if warning is not None and warning.status == WarningStatus.OPEN:
+        warning_handle(
+            warning=warning,
+            by=by,
+            close=False,
+            note=_("Proactive ticket %(number)s") % {"number": ticket.number},
+        )
+    return ticket
+
+
+# ----------------------------------------------------------------------------------- reports
+
+
+@transaction.atomic
+def report_build(*, kind: str, start: dt.datetime, end: dt.datetime, label: str) -> Report:
+    """Build (or rebuild) the report of a window; stored whole."""
+    from .reports import report_figures
+
+    report, _created = Report.objects.update_or_create(
+        kind=kind,
+        window_start=start,
+        defaults={
+            "label": label,
+            "window_end": end,
+            "data": report_figures(kind=kind, start=start, end=end),
+            "built_at": clock.now(),
+        },
+    )
+    return report
+
+
+def reports_build_due(*, now: dt.datetime | None = None) -> list[str]:
+    """Hourly: each kind's last complete window, if its report is not built yet. Idempotent."""
+    from .reports import window_ending_before
+
+    now = now or clock.now()
+    built = []
+    for kind in ReportKind.values:
+        start, end, label = window_ending_before(kind, now)
+        if not Report.objects.filter(kind=kind, window_start=start).exists():
+            report_build(kind=kind, start=start, end=end, label=label)
+            built.append(f"{kind} {label}")
+    return built

@@ -44,3 +44,13 @@ def warning_scan_task() -> dict[str, int]:
     from .services import warnings_scan
 
     return warnings_scan()
+
+
+@shared_task(
+    name="evaluation.build_reports", acks_late=True, ignore_result=True, soft_time_limit=1500, time_limit=1600
+)
+def build_reports_task() -> list[str]:
+    """Hourly: the daily, weekly and monthly reports whose window has passed and that are not built."""
+    from .services import reports_build_due
+
+    return reports_build_due()

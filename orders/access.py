@@ -100,6 +100,19 @@ def by_role(permission: str) -> Callable[[Any, Any], bool]:
     return check
 
 
+def by_role_or_proactive_creator(permission: str) -> Callable[[Any, Any], bool]:
+    """Dispatch: dispatchers; and for proactive work (主动治理) the supervisors who raise it, since
+    who raises proactive work assigns it."""
+
+    def check(ticket: Any, user: Any) -> bool:
+        if user.has_perm(permission):
+            return True
+        return bool(ticket.channel == "proactive" and user.has_perm("orders.create_proactive_ticket"))
+
+    check.permission = permission  # type: ignore[attr-defined]
+    return check
+
+
 def by_lead_handler(permission: str) -> Callable[[Any, Any], bool]:
     """Unit actions (sign, return, reply): a handler of the ticket's current lead unit."""
 

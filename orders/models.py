@@ -27,6 +27,7 @@ from .access import (
     by_lead_street_handler,
     by_role,
     by_role_or_lead_supervisor,
+    by_role_or_proactive_creator,
 )
 from .choices import (
     OPEN_STATES,
@@ -198,6 +199,7 @@ class Ticket(FSMModelMixin, models.Model):
             ("view_caller_contact", "Can see callers' names and phone numbers"),
             ("request_extension", "Can ask for more time"),
             ("decide_extension", "Can approve or deny an extension"),
+            ("create_proactive_ticket", "Can raise proactive tickets"),
         ]
         indexes = [
             models.Index(fields=["state", "-created_at"], name="ticket_state_created"),
@@ -241,7 +243,7 @@ class Ticket(FSMModelMixin, models.Model):
         source=TicketState.RECEIVED,
         target=TicketState.DISPATCHED,
         conditions=[conditions.is_classified],
-        permission=by_role("orders.dispatch_ticket"),
+        permission=by_role_or_proactive_creator("orders.dispatch_ticket"),
     )
     def dispatch(self, *, lead_unit_id: int, at: Any) -> None:
         """派单: a lead unit (and any assisting units) now holds the ticket."""

@@ -36,6 +36,7 @@ from .choices import (
     TERMINAL_STATES,
     AssignmentEnd,
     AssignmentRole,
+    Channel,
     ClockStart,
     DeadlineClock,
     EventKind,
@@ -149,7 +150,8 @@ def ticket_create(
     With an ``idempotency_key`` a retried request (same user, same key, same body) returns the
     ticket created the first time; the same key with a different body is a 409.
     """
-    if not by.has_perm("orders.create_ticket"):
+    proactive = channel == Channel.PROACTIVE and by.has_perm("orders.create_proactive_ticket")
+    if not (by.has_perm("orders.create_ticket") or proactive):
         raise PermissionDenied(_("Only call-centre agents log demands."))
     request_values = {
         "channel": channel,
@@ -302,9 +304,20 @@ def _transition_permission(method: Any) -> str:
     return required_permission(any_transition.permission)
 
 
+def _role_allows(ticket: Ticket, method: Any, user: User) -> bool:
+    if user.has_perm(_transition_permission(method)):
+        return True
+    # who raises proactive work assigns it (orders.access.by_role_or_proactive_creator)
+    return bool(
+        method.__name__ == "dispatch"
+        and ticket.channel == Channel.PROACTIVE
+        and user.has_perm("orders.create_proactive_ticket")
+    )
+
+
 def _check(ticket: Ticket, method: Any, user: User, label: str) -> None:
     """403 for the role, 409 for the state, 403 for this ticket — in that order."""
-    if not user.has_perm(_transition_permission(method)):
+    if not _role_allows(ticket, method, user):
         raise PermissionDenied(_("Your role may not do this."))
     if not can_proceed(method, check_conditions=False):
         raise transition_not_allowed(label, ticket.get_state_display())

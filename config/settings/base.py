@@ -307,6 +307,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(minute="*/30"),  # https://crontab.guru/#*/30_*_*_*_*
         "options": {"expires": 1500},
     },
+    "evaluation.build_reports": {
+        "task": "evaluation.build_reports",
+        "schedule": crontab(minute=10),  # https://crontab.guru/#10_*_*_*_*  hourly: builds what is due
+        "options": {"expires": 3000},
+    },
     "dispatch.auto_dispatch_catch_up": {
         "task": "dispatch.auto_dispatch_catch_up",
         "schedule": 60.0,  # every minute
@@ -355,6 +360,10 @@ AUTO_DISPATCH_CATCH_UP_SECONDS = 120
 # 预警: the early-warning rules' thresholds (evaluation/early_warning.py, docs/insight.md); any key
 # left out keeps its default.
 INSIGHT_WARNING_RULES: dict[str, float] = {}
+# 日报: the daily report's window runs from this hour to the same hour the next day.
+REPORT_DAY_CUTOFF_HOUR = int(os.environ.get("REPORT_DAY_CUTOFF_HOUR", "12"))
+# 四象限: the quadrant rules' thresholds (evaluation/quadrants.py, docs/insight.md).
+INSIGHT_QUADRANT_RULES: dict[str, float | None] = {}
 # 回访: after this many unanswered calls a handled ticket closes with no valid callback.
 CALLBACK_MAX_ATTEMPTS = int(os.environ.get("CALLBACK_MAX_ATTEMPTS", "3"))
 # A retried POST with the same Idempotency-Key returns the first ticket within this many hours.

@@ -151,6 +151,8 @@ class PeriodQuery(serializers.Serializer[Any]):
     until = serializers.DateField()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["since"].year < 2000 or attrs["until"].year > 2100:
+            raise serializers.ValidationError({"since": _("Choose dates between 2000 and 2100.")})
         if attrs["until"] <= attrs["since"]:
             raise serializers.ValidationError({"until": _("The end must come after the start.")})
         return attrs
