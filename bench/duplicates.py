@@ -146,7 +146,7 @@ def main() -> None:
     from django.utils import timezone
 
     from dispatch.models import Category, Region
-    from hotline.api.views import duplicates_for
+    from hotline.selectors import duplicates_for
     from orders.models import Ticket
 
     now = timezone.now()
@@ -181,7 +181,7 @@ def main() -> None:
             )
         phone = f"139{rng.randint(0, 199_999):08d}" if rng.random() < 0.5 else ""
         began = time.perf_counter()
-        rows = duplicates_for(content=demand, category=category, region=region, caller_phone=phone)
+        rows = duplicates_for(content=demand, category=category, region=region, caller_phone=phone, now=now)
         latencies.append((time.perf_counter() - began) * 1000)
         suggested += bool(rows)
         if expected is not None and rows and rows[0]["id"] == expected:

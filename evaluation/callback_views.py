@@ -24,41 +24,19 @@ from orders.exceptions import TicketConflict
 from orders.selectors import caller_contact_visible, ticket_events
 
 from . import selectors, services
+from .action_forms import CallbackForm
 from .choices import Satisfaction
 from .models import Callback
 
-YES_NO = [("1", gettext_lazy("Yes")), ("0", gettext_lazy("No"))]
 
+class CallForm(CallbackForm):
+    """The call page's form: the admin's callback answers, shown as radio buttons, and what follows."""
 
-def _yes_no(label: Any) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        choices=YES_NO,
-        coerce=lambda v: v == "1",
-        required=False,
-        empty_value=None,
-        widget=forms.RadioSelect,
-    )
-
-
-class CallForm(forms.Form):
-    reached = forms.TypedChoiceField(
-        label=gettext_lazy("caller reached"),
-        choices=YES_NO,
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
-        initial="1",
-    )
-    contacted = _yes_no(gettext_lazy("contacted by the unit"))
-    resolved = _yes_no(gettext_lazy("resolved"))
     satisfaction = forms.ChoiceField(
         label=gettext_lazy("satisfaction"),
         choices=[("", "—"), *Satisfaction.choices],
         required=False,
         widget=forms.RadioSelect,
-    )
-    notes = forms.CharField(
-        label=gettext_lazy("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     action = forms.ChoiceField(
         label=gettext_lazy("then"),
@@ -72,6 +50,10 @@ class CallForm(forms.Form):
     reopen_reason = forms.CharField(
         label=gettext_lazy("what is still wrong"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reached"].initial = "1"
 
 
 @login_required

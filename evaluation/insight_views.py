@@ -105,8 +105,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reader(request: HttpRequest) -> None:
-    user = request.user
-    if not (user.has_perm("evaluation.view_periodscore") or user.has_perm("evaluation.view_earlywarning")):
+    if not selectors.may_read_insight(request.user):
         raise PermissionDenied
 
 

@@ -22,6 +22,11 @@ from .models import Appeal, AssessmentScheme, Callback, EarlyWarning, PeriodScor
 from .scoring import period_bounds
 
 
+def may_read_insight(user: Any) -> bool:
+    """Insight (analytics, reports, warnings) is for assessors and supervisors."""
+    return bool(user.has_perm("evaluation.view_periodscore") or user.has_perm("evaluation.view_earlywarning"))
+
+
 def sees_all_scores(user: Any) -> bool:
     return bool(user.is_superuser or user.has_perm("evaluation.view_periodscore"))
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 
-from dispatch.models import Category, WhistleSummons
+from dispatch.models import Category, Region, WhistleSummons
+from dispatch.selectors import region_ancestor_at
 from orders.access import ticket_scope
 from orders.choices import TicketState
 from orders.models import Assignment, Caller, Notice, Ticket, TicketEvent
@@ -230,3 +231,50 @@ def direct_answer_rate(*, since: dt.datetime, until: dt.datetime) -> dict[str, A
         "answered_from_articles": from_articles,
         "rate": round(100 * answered / logged, 2) if logged else None,
     }
+
+
+def duplicates_for(
+    *, content: str, category: Category | None, region: Region | None, caller_phone: str, now: dt.datetime
+) -> list[dict[str, Any]]:
+    """并单建议: the likeliest open duplicates of a demand being typed, with score and reasons."""
+    street = region_ancestor_at(region, "street") if region is not None else None
+    caller = caller_by_phone(caller_phone) if caller_phone else None
+    family_id = category.parent_id if category is not None else None
+    pool = duplicate_candidates(
+        street_id=street.pk if street else None,
+        family_id=family_id,
+        caller_id=caller.pk if caller else None,
+        now=now,
+    )
+    demand = similarity.Demand(
+        content=content,
+        street_id=street.pk if street else None,
+        category_id=category.pk if category else None,
+        family_id=family_id,
+        caller_id=caller.pk if caller else None,
+    )
+    found = similarity.suggest(demand, pool)
+    tickets = {
+        t.pk: t
+        for t in Ticket.objects.filter(pk__in=[s.id for s in found])
+        .select_related("category", "street")
+        .defer("street__boundary")
+    }
+    rows = []
+    for suggestion in found:
+        ticket = tickets[suggestion.id]
+        rows.append(
+            {
+                "id": ticket.pk,
+                "number": ticket.number,
+                "state": ticket.state,
+                "created_at": ticket.created_at,
+                "category": ticket.category.name,
+                "street": ticket.street.name if ticket.street else None,
+                "content": ticket.content[:200],
+                "score": suggestion.score,
+                "text_similarity": suggestion.text_similarity,
+                "reasons": suggestion.reasons,
+            }
+        )
+    return rows

@@ -28,7 +28,7 @@ from dispatch.services import whistle_report
 from orders import clock
 from orders import services as ticket_services
 from orders.access import ticket_scope
-from orders.action_forms import TICKET_ACTIONS
+from orders.action_forms import TICKET_ACTIONS, RequiredNoteForm
 from orders.api.serializers import caller_representation
 from orders.choices import Channel
 from orders.exceptions import TicketConflict
@@ -84,10 +84,6 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(label=gettext_lazy("note"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class ReportForm(forms.Form):
     note = forms.CharField(
         label=gettext_lazy("what your department did"), widget=forms.Textarea(attrs={"rows": 3})
@@ -127,7 +123,7 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions,
             "may_extend": may_extend,
             "extension_form": ExtensionForm() if may_extend else None,
-            "note_form": NoteForm(),
+            "note_form": RequiredNoteForm(),
             "summons": summons,
             "report_form": ReportForm(),
         },
@@ -200,7 +196,7 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_note(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _ticket_or_404(request, pk)
-    form = NoteForm(request.POST)
+    form = RequiredNoteForm(request.POST)
     if form.is_valid():
         _run(
             request,
@@ -275,14 +271,14 @@ def intake_desk(request: HttpRequest) -> HttpResponse:
         for c in category_leaves().select_related("parent__parent").order_by("code")
     ]
     day_start = timezone.localtime(clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
-    districts = []
-    for district in district_list():
-        streets = (
-            Region.objects.filter(parent=district, level=RegionLevel.STREET)
-            .order_by("code")
-            .values_list("code", "name")
-        )
-        districts.append({"name": district.name, "code": district.code, "streets": list(streets)})
+    streets: dict[int, list[tuple[str, str]]] = {}
+    for parent_id, code, name in (
+        Region.objects.filter(level=RegionLevel.STREET)
+        .order_by("code")
+        .values_list("parent_id", "code", "name")
+    ):
+        streets.setdefault(parent_id, []).append((code, name))
+    districts = [{"name": d.name, "code": d.code, "streets": streets.get(d.pk, [])} for d in district_list()]
     return render(
         request,
         "hotline/intake.html",

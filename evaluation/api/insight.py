@@ -19,14 +19,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.schema import CONFLICT
-from evaluation import analytics, quadrants, services
+from evaluation import analytics, quadrants, selectors, services
 from evaluation.models import EarlyWarning, MonthlyTopic
 from orders.api.serializers import CategoryCodeField, RegionCodeField, UnitCodeField
 
 
 def insight_reader(request: Request) -> None:
-    user = request.user
-    if not (user.has_perm("evaluation.view_periodscore") or user.has_perm("evaluation.view_earlywarning")):
+    if not selectors.may_read_insight(request.user):
         raise PermissionDenied
 
 

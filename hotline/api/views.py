@@ -21,14 +21,12 @@ from rest_framework.views import APIView
 
 from config.api.schema import CONFLICT
 from dispatch.api.ticket_actions import route_data
-from dispatch.models import Category, Region
-from dispatch.selectors import region_ancestor_at, route_for
-from hotline import selectors, sensitive, services, similarity
+from dispatch.selectors import route_for
+from hotline import selectors, sensitive, services
 from hotline.models import Article, CallerFlag
 from hotline.services import intake_ticket_create
 from orders import clock
 from orders.api.serializers import TicketCreateInput, TicketDetailSerializer
-from orders.models import Ticket
 
 from .serializers import (
     AnswerFromArticleInput,
@@ -151,50 +149,11 @@ class DuplicatesView(APIView):
         _open_to_intake(request)
         data = DuplicatesInput(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(SuggestionSerializer(duplicates_for(**data.validated_data), many=True).data)
-
-
-def duplicates_for(
-    *, content: str, category: Category | None, region: Region | None, caller_phone: str
-) -> list[dict[str, Any]]:
-    street = region_ancestor_at(region, "street") if region is not None else None
-    caller = selectors.caller_by_phone(caller_phone) if caller_phone else None
-    family_id = category.parent_id if category is not None else None
-    pool = selectors.duplicate_candidates(
-        street_id=street.pk if street else None,
-        family_id=family_id,
-        caller_id=caller.pk if caller else None,
-        now=clock.now(),
-    )
-    demand = similarity.Demand(
-        content=content,
-        street_id=street.pk if street else None,
-        category_id=category.pk if category else None,
-        family_id=family_id,
-        caller_id=caller.pk if caller else None,
-    )
-    found = similarity.suggest(demand, pool)
-    tickets = {
-        t.pk: t
-        for t in Ticket.objects.filter(pk__in=[s.id for s in found])
-        .select_related("category", "street")
-        .defer("street__boundary")
-    }
-    return [
-        {
-            "id": s.id,
-            "number": tickets[s.id].number,
-            "state": tickets[s.id].state,
-            "created_at": tickets[s.id].created_at,
-            "category": tickets[s.id].category.name,
-            "street": tickets[s.id].street.name if tickets[s.id].street else None,
-            "content": tickets[s.id].content[:200],
-            "score": s.score,
-            "text_similarity": s.text_similarity,
-            "reasons": s.reasons,
-        }
-        for s in found
-    ]
+        return Response(
+            SuggestionSerializer(
+                selectors.duplicates_for(**data.validated_data, now=clock.now()), many=True
+            ).data
+        )
 
 
 class SensitiveCheckView(APIView):
