@@ -12,6 +12,7 @@ from rest_framework.routers import DefaultRouter
 from dispatch.api.ticket_actions import TicketDispatchActions
 from dispatch.api.views import (
     AddressResolveView,
+    AutoDispatchFailureViewSet,
     CatalogEntryViewSet,
     CategoryViewSet,
     RegionViewSet,
@@ -57,6 +58,7 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("units", UnitViewSet, basename="unit")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("catalog", CatalogEntryViewSet, basename="catalog-entry")
+router.register("dispatch/auto-failures", AutoDispatchFailureViewSet, basename="auto-dispatch-failure")
 router.register("whistle-summons", WhistleSummonsViewSet, basename="whistle-summons")
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("callers/flags", CallerFlagViewSet, basename="caller-flag")

@@ -117,6 +117,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.dispatch_ticket",
         "orders.reassign_ticket",
         "orders.decide_return_ticket",
+        "dispatch.view_autodispatchfailure",
         "orders.reject_ticket",
         "orders.merge_ticket",
         "orders.answer_ticket",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .directory_cache import directory_cache_clear
 from .models import (
+    AutoDispatchFailure,
     CatalogAssist,
     CatalogEntry,
     Category,
@@ -128,3 +129,20 @@ class CatalogEntryAdmin(DirectoryAdmin):
     list_select_related = ["category", "region", "lead_unit"]
     raw_id_fields = ["category", "region", "lead_unit"]
     inlines = [CatalogAssistInline]
+
+
+@admin.register(AutoDispatchFailure)
+class AutoDispatchFailureAdmin(admin.ModelAdmin[AutoDispatchFailure]):
+    """Tickets the machine did not dispatch, and why (read-only: dispatch them from the ticket)."""
+
+    list_display = ["ticket", "reason", "detail", "attempts", "first_failed_at", "next_attempt_at"]
+    list_filter = ["reason"]
+    list_select_related = ["ticket"]
+    readonly_fields = [f.name for f in AutoDispatchFailure._meta.fields]
+    search_fields = ["ticket__number"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

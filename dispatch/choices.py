@@ -181,3 +181,11 @@ class WhistleStatus(models.TextChoices):
 class WhistleCloseReason(models.TextChoices):
     ENDED = "ended", _("Ended by the street")  # 街乡结束吹哨
     REPLIED = "replied", _("Ticket replied")  # 工单已反馈
+
+
+class AutoDispatchFailureReason(models.TextChoices):
+    """Why the machine left an auto-dispatch ticket for a dispatcher."""
+
+    NO_ROUTE = "no_route", _("The catalog names no unit")  # 目录无承办单位
+    FALLBACK = "fallback", _("Only the fallback unit applies")  # 仅兜底单位，需人工判断
+    ERROR = "error", _("Dispatch failed")  # 派单出错

@@ -19,6 +19,7 @@ from .choices import (
     RULES_NEEDING_FUNCTION,
     AliasKind,
     AssessmentGroup,
+    AutoDispatchFailureReason,
     CodeChange,
     DemandType,
     LeadRule,
@@ -470,3 +471,33 @@ class WhistleSummons(models.Model):
         if self.reported_at is None:
             return None
         return self.reported_at <= self.report_by
+
+
+class AutoDispatchFailure(models.Model):
+    """自动派单未成功: a ticket of an auto-dispatch category the machine did not dispatch, and why.
+
+    One row per ticket, updated on each attempt; the catch-up retries it after ``next_attempt_at``.
+    A ticket no longer waiting for dispatch has left the dispatcher's list (the row is cleared by
+    the next catch-up).
+    """
+
+    ticket = models.OneToOneField(
+        "orders.Ticket",
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="auto_dispatch_failure",
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=AutoDispatchFailureReason.choices)
+    detail = models.TextField(_("detail"), blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    first_failed_at = models.DateTimeField(_("first failed at"))
+    last_failed_at = models.DateTimeField(_("last failed at"))
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+
+    class Meta:
+        verbose_name = _("auto-dispatch failure")
+        verbose_name_plural = _("auto-dispatch failures")
+        ordering = ["first_failed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.get_reason_display()}"

@@ -14,6 +14,7 @@ from . import addresses, routing
 from .choices import REGION_LEVEL_DEPTH, RegionLevel, UnitFunction, UnitKind
 from .directory_cache import cached
 from .models import (
+    AutoDispatchFailure,
     CatalogAssist,
     CatalogEntry,
     Category,
@@ -217,6 +218,17 @@ def whistle_summons_for_user(*, user: Any) -> QuerySet[WhistleSummons]:
         return queryset
     units = sorted(scope.visible_units)
     return queryset.filter(Q(unit_id__in=units) | Q(whistle__street_unit_id__in=units))
+
+
+def auto_dispatch_failures(*, user: Any) -> QuerySet[AutoDispatchFailure]:
+    """自动派单未成功, for dispatchers: tickets still waiting for dispatch, oldest failure first."""
+    if not user.has_perm("orders.dispatch_ticket"):
+        return AutoDispatchFailure.objects.none()
+    return (
+        AutoDispatchFailure.objects.filter(ticket__state="received")
+        .select_related("ticket")
+        .order_by("first_failed_at", "pk")
+    )
 
 
 # ------------------------------------------------------------------------------------ addresses

@@ -7,6 +7,7 @@ and keeps the whistle records (吹哨报到) beside the ticket.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,12 +27,22 @@ from orders.models import Ticket
 from orders.selectors import units_with_approved_return
 
 from .access_cache import access_changed
-from .choices import MembershipRole, UnitKind, WhistleCloseReason, WhistleGrade, WhistleStatus
-from .models import Membership, Unit, Whistle, WhistleSummons
+from .choices import (
+    AutoDispatchFailureReason,
+    MembershipRole,
+    UnitKind,
+    WhistleCloseReason,
+    WhistleGrade,
+    WhistleStatus,
+)
+from .models import AutoDispatchFailure, Membership, Unit, Whistle, WhistleSummons
 from .routing import Decision
 from .selectors import route_for
 
+logger = logging.getLogger(__name__)
+
 SYSTEM_USERNAME = "hotline-system"
+AUTO_DISPATCH_MAX_BACKOFF = dt.timedelta(hours=1)
 SUMMONABLE_KINDS = (UnitKind.DISTRICT_DEPARTMENT, UnitKind.MUNICIPAL_DEPARTMENT, UnitKind.ENTERPRISE)
 
 
@@ -142,8 +153,10 @@ def ticket_route_dispatch(
 def ticket_auto_dispatch(*, ticket_id: int) -> Ticket | None:
     """Dispatch a received ticket of an auto-dispatch category by its route, as the system.
 
-    Idempotent: a ticket no longer ``received`` (dispatched by someone, answered, merged …), or
-    one the catalog cannot place, is left alone. Returns the ticket if it was dispatched.
+    Idempotent: a ticket no longer ``received`` (dispatched by someone, answered, merged …) is left
+    alone. One the catalog cannot place — no unit, or only the fallback (a judgement call for a
+    dispatcher, not for the machine) — is recorded with why, for the dispatcher's list. Returns the
+    ticket if it was dispatched.
     """
     with transaction.atomic():
         ticket = (
@@ -156,27 +169,77 @@ def ticket_auto_dispatch(*, ticket_id: int) -> Ticket | None:
             return None
         decision = ticket_route_suggest(ticket=ticket)
         if decision.lead is None or decision.fallback:
-            # The fallback is a judgement call for a dispatcher, not for the machine.
+            reason = (
+                AutoDispatchFailureReason.NO_ROUTE
+                if decision.lead is None
+                else AutoDispatchFailureReason.FALLBACK
+            )
+            _auto_dispatch_failure_record(ticket_id, reason, decision.explanation)
             return None
-        return ticket_route_dispatch(
+        dispatched = ticket_route_dispatch(
             ticket=ticket, by=system_user(), note=_("Dispatched automatically by the catalog.")
         )
+        AutoDispatchFailure.objects.filter(ticket_id=ticket_id).delete()
+        return dispatched
+
+
+def ticket_auto_dispatch_isolated(*, ticket_id: int) -> Ticket | None:
+    """``ticket_auto_dispatch`` that never raises: a failure (any reason) is logged, recorded with
+    its reason for the dispatcher, and retried later; its transaction is rolled back whole."""
+    try:
+        return ticket_auto_dispatch(ticket_id=ticket_id)
+    except Exception as error:  # one bad ticket must not stop the others
+        detail = _error_text(error)
+        logger.warning("auto-dispatch of ticket %s failed: %s", ticket_id, detail, exc_info=True)
+        with transaction.atomic():
+            if Ticket.objects.filter(pk=ticket_id, state=TicketState.RECEIVED).exists():
+                _auto_dispatch_failure_record(ticket_id, AutoDispatchFailureReason.ERROR, detail)
+        return None
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+        return "; ".join(
+            f"{field}: {' '.join(map(str, texts))}" if field else " ".join(map(str, texts))
+            for field, texts in messages.items()
+        )
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def _auto_dispatch_failure_record(ticket_id: int, reason: str, detail: str) -> AutoDispatchFailure:
+    """Upsert the ticket's failure row; the next attempt backs off (2, 4, 8 … minutes, at most 1 h)."""
+    now = clock.now()
+    row = AutoDispatchFailure.objects.select_for_update().filter(ticket_id=ticket_id).first()
+    if row is None:
+        row = AutoDispatchFailure(ticket_id=ticket_id, first_failed_at=now, attempts=0)
+    row.attempts += 1
+    row.reason, row.detail, row.last_failed_at = reason, str(detail)[:2000], now
+    row.next_attempt_at = now + min(AUTO_DISPATCH_MAX_BACKOFF, dt.timedelta(minutes=2**row.attempts))
+    row.save()
+    return row
 
 
 def tickets_auto_dispatch_pending(*, older_than: dt.timedelta, limit: int = 500) -> int:
-    """Dispatch auto-dispatch tickets whose task message was lost (broker down, worker crash).
+    """Dispatch auto-dispatch tickets whose task message was lost (broker down, worker crash), and
+    retry earlier failures whose back-off has passed — each ticket on its own, so that one failing
+    ticket never holds up the rest.
 
     The database says what is pending; the message was only a hint. Returns how many were dispatched.
     """
-    cutoff = clock.now() - older_than
+    now = clock.now()
+    cutoff = now - older_than
+    # Failures of tickets someone has since dispatched, answered or merged are no longer pending.
+    AutoDispatchFailure.objects.exclude(ticket__state=TicketState.RECEIVED).delete()
     pending = list(
         Ticket.objects.filter(
             state=TicketState.RECEIVED, category__auto_dispatch=True, created_at__lte=cutoff
         )
+        .exclude(auto_dispatch_failure__next_attempt_at__gt=now)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(1 for pk in pending if ticket_auto_dispatch(ticket_id=pk) is not None)
+    return sum(1 for pk in pending if ticket_auto_dispatch_isolated(ticket_id=pk) is not None)
 
 
 @transaction.atomic

@@ -18,9 +18,9 @@ from django.conf import settings
 )
 def auto_dispatch_task(ticket_id: int) -> bool:
     """Dispatch one ticket of an auto-dispatch category by the catalog (no-op if no longer received)."""
-    from .services import ticket_auto_dispatch
+    from .services import ticket_auto_dispatch_isolated
 
-    return ticket_auto_dispatch(ticket_id=ticket_id) is not None
+    return ticket_auto_dispatch_isolated(ticket_id=ticket_id) is not None
 
 
 @shared_task(name="dispatch.auto_dispatch_catch_up", acks_late=True, ignore_result=True)

@@ -40,7 +40,11 @@ def inbox(*, user: Any) -> QuerySet[Assignment]:
             due_at=Case(
                 When(signed_at__isnull=True, then=F("sign_due_at")),
                 default=F("handle_due_at"),
-            )
+            ),
+            due_provisional=Case(
+                When(signed_at__isnull=True, then=F("sign_due_provisional")),
+                default=F("handle_due_provisional"),
+            ),
         )
         .order_by(F("due_at").asc(nulls_last=True), "pk")
     )
@@ -82,7 +86,13 @@ def supervision(*, user: Any, now: dt.datetime) -> QuerySet[Ticket]:
         .filter(overdue | Q(state=TicketState.ESCALATED))
         .annotate(
             sign_due_at=Subquery(lead.filter(signed_at__isnull=True).values("sign_due_at")[:1]),
+            sign_due_provisional=Subquery(
+                lead.filter(signed_at__isnull=True).values("sign_due_provisional")[:1]
+            ),
             handle_due_at=Subquery(lead.filter(replied_at__isnull=True).values("handle_due_at")[:1]),
+            handle_due_provisional=Subquery(
+                lead.filter(replied_at__isnull=True).values("handle_due_provisional")[:1]
+            ),
         )
         .select_related("category", "street", "district", "lead_unit")
         .defer("street__boundary", "district__boundary")

@@ -63,7 +63,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
             urgency = "near"
         else:
             urgency = ""
-        rows.append({"assignment": assignment, "ticket": assignment.ticket, "due": due, "urgency": urgency})
+        rows.append(
+            {
+                "assignment": assignment,
+                "ticket": assignment.ticket,
+                "due": due,
+                "provisional": assignment.due_provisional,  # type: ignore[attr-defined]
+                "urgency": urgency,
+            }
+        )
     return render(
         request,
         "hotline/inbox.html",

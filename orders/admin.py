@@ -267,14 +267,15 @@ class CallerAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 def _warn_missing_calendar(request: HttpRequest) -> None:
-    from .sla import missing_calendar_years
+    from .sla import provisional_calendar_years
 
-    for year in missing_calendar_years():
+    for year in provisional_calendar_years():
         messages.warning(
             request,
             _(
-                "No working-day calendar is loaded for %(year)s: deadlines counted in working days that "
-                "reach into %(year)s cannot be set. Import the State Council's holiday notice for %(year)s."
+                "The State Council's holiday notice for %(year)s is not imported: working-day deadlines that "
+                "reach into %(year)s are computed from the statutory rules and marked provisional. Import "
+                "the notice when it is published; those deadlines are then recomputed."
             )
             % {"year": year},
         )
@@ -319,7 +320,8 @@ class NoticeImportForm(forms.Form):
 
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["year", "source", "loaded_at"]
+    list_display = ["year", "kind", "source", "loaded_at"]
+    list_filter = ["kind"]
     change_list_template = "admin/orders/calendaryear/change_list.html"
 
     def changelist_view(
@@ -350,9 +352,16 @@ class CalendarYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             except NoticeError as error:
                 form.add_error("text", str(error))
             else:
+                from .hints import hint_after_commit
+                from .tasks import recompute_provisional_deadlines_task
+
+                hint_after_commit(recompute_provisional_deadlines_task, year)
                 messages.success(
                     request,
-                    _("%(year)s: %(off)d days off and %(worked)d weekends worked imported.")
+                    _(
+                        "%(year)s: %(off)d days off and %(worked)d weekends worked imported. Deadlines that "
+                        "rested on the provisional %(year)s schedule are being recomputed."
+                    )
                     % {"year": year, "off": off, "worked": worked},
                 )
                 return HttpResponseRedirect(reverse("admin:orders_calendaryear_changelist"))
@@ -367,8 +376,8 @@ class CalendarYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["day", "is_workday", "name"]
-    list_filter = ["is_workday", "name"]
+    list_display = ["day", "is_workday", "name", "source"]
+    list_filter = ["source", "is_workday", "name"]
     date_hierarchy = "day"
 
     def changelist_view(

@@ -114,6 +114,7 @@ class EventKind(models.TextChoices):
     EXTENSION_APPROVE = "extension_approve", _("Extension approved")  # 同意延期
     EXTENSION_DENY = "extension_deny", _("Extension denied")  # 驳回延期
     DEADLINE = "deadline", _("Deadline step")  # 时限提醒、超期、催办、督办
+    DEADLINE_MOVED = "deadline_moved", _("Deadline recomputed")  # 时限重算（节假日安排公布后）
     CALLBACK_ATTEMPT = "callback_attempt", _("Callback attempt")  # 回访（未接通等）
     APPEAL = "appeal", _("Appeal filed")  # 申诉
     APPEAL_DECISION = "appeal_decision", _("Appeal decided")  # 申诉审核
@@ -157,3 +158,14 @@ class ExtensionDecision(models.TextChoices):
     PENDING = "pending", _("Pending")  # 待审核
     APPROVED = "approved", _("Approved")  # 已同意
     DENIED = "denied", _("Denied")  # 已驳回
+
+
+class CalendarSource(models.TextChoices):
+    """Where a calendar year's (or day's) schedule comes from."""
+
+    NOTICE = "notice", _("State Council notice")  # 国务院办公厅节假日安排通知（导入）
+    PACKAGE = "package", _("Package carrying the notices")  # chinesecalendar 收录的历年通知
+    PROVISIONAL = "statutory-provisional", _("Provisional, from the statutory rules")  # 按《放假办法》推算
+
+
+OFFICIAL_CALENDAR_SOURCES = (CalendarSource.NOTICE, CalendarSource.PACKAGE)

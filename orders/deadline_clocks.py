@@ -22,30 +22,47 @@ class ClockFields:
     due: str
     step: str
     at: str
+    provisional: str | None  # None: the clock runs in hours only, never over the calendar
 
 
 FIELDS = {
-    DeadlineClock.SIGN: ClockFields("sign_started_at", "sign_due_at", "sign_next_step", "sign_next_at"),
+    DeadlineClock.SIGN: ClockFields(
+        "sign_started_at", "sign_due_at", "sign_next_step", "sign_next_at", "sign_due_provisional"
+    ),
     DeadlineClock.HANDLE: ClockFields(
-        "handle_started_at", "handle_due_at", "handle_next_step", "handle_next_at"
+        "handle_started_at", "handle_due_at", "handle_next_step", "handle_next_at", "handle_due_provisional"
     ),
     DeadlineClock.CALLBACK: ClockFields(
-        "handled_at", "callback_due_at", "callback_next_step", "callback_next_at"
+        "handled_at", "callback_due_at", "callback_next_step", "callback_next_at", "callback_due_provisional"
     ),
-    DeadlineClock.REPORT: ClockFields(None, "report_by", "report_next_step", "report_next_at"),
+    DeadlineClock.REPORT: ClockFields(None, "report_by", "report_next_step", "report_next_at", None),
 }
 
 
 def clock_start(
     row: Any, clock: str, *, urgency: str, start: dt.datetime, due: dt.datetime | None = None
 ) -> None:
-    """Start (or restart) a clock at ``start``; its due time comes from the policy unless given."""
+    """Start (or restart) a clock at ``start``; its due time comes from the policy unless given.
+
+    A due time computed over a provisional calendar year is flagged on the row; one given
+    explicitly (a whistle's report hours) is not.
+    """
     fields = FIELDS[DeadlineClock(clock)]
-    due = due or sla.deadline(urgency=urgency, clock=clock, start=start)
+    computed = deadlines.Due(due, False) if due else sla.deadline(urgency=urgency, clock=clock, start=start)
     if fields.start is not None:
         setattr(row, fields.start, start)
+    setattr(row, fields.due, computed.at)
+    if fields.provisional is not None:
+        setattr(row, fields.provisional, computed.provisional)
+    _schedule(row, fields, start, computed.at, after=None)
+
+
+def clock_due_set(row: Any, clock: str, *, due: dt.datetime, provisional: bool = False) -> None:
+    """Move a clock's due time (an extension granted, a recomputation); the caller reschedules."""
+    fields = FIELDS[DeadlineClock(clock)]
     setattr(row, fields.due, due)
-    _schedule(row, fields, start, due, after=None)
+    if fields.provisional is not None:
+        setattr(row, fields.provisional, provisional)
 
 
 def clock_resume(row: Any, clock: str, *, start: dt.datetime, now: dt.datetime) -> None:

@@ -4,15 +4,20 @@ No ORM here. The calendar and the SLA policy arrive as plain data (``WorkCalenda
 ``Ladder``); ``orders.sla`` builds them from the database.
 
 Working days follow the State Council's holiday schedule, including adjusted working weekends
-(调休). For a year with no schedule loaded, working-day arithmetic refuses (``CalendarMissing``)
-rather than guess: a deadline computed on a wrong calendar is worse than none.
+(调休). A year whose notice is not loaded is never refused: it gets a **provisional** schedule from
+the statutory rules (``orders.statutory_holidays``), and a deadline whose working days run over such
+a year says so (``Due.provisional``) so that it is recomputed when the notice arrives. Only a year
+before the calendar's first loaded year is refused (``CalendarMissing``): that is a data error.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from .statutory_holidays import provisional_schedule
 
 HOURS = "hours"
 WORKING_DAYS = "working_days"
@@ -23,7 +28,7 @@ STEPS = (WARN, OVERDUE, URGE, SUPERVISE)
 
 
 class CalendarMissing(Exception):
-    """No official holiday schedule is loaded for a year a working-day deadline crosses."""
+    """A working-day deadline reaches a year before the first year the calendar holds."""
 
     def __init__(self, year: int) -> None:
         super().__init__(f"no working-day calendar for {year}")
@@ -32,16 +37,34 @@ class CalendarMissing(Exception):
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    """Official working days: weekdays, minus holidays, plus adjusted working weekends."""
+    """Official working days: weekdays, minus holidays, plus adjusted working weekends.
 
-    years: frozenset[int]
+    ``official_years`` have their schedule from a notice (or a package carrying the notices);
+    ``holidays``/``workdays`` may also hold stored provisional years. A year in neither set, after
+    ``first_year``, gets the statutory provisional schedule on first use.
+    """
+
+    official_years: frozenset[int]
     holidays: frozenset[dt.date]  # weekdays off (法定节假日及调休放假)
     workdays: frozenset[dt.date]  # weekends on (调休上班)
-    zone: dt.tzinfo = dt.timezone(dt.timedelta(hours=8))  # dates are Beijing dates
+    zone: dt.tzinfo = dt.timezone(dt.timedelta(hours=8))  # dates are the jurisdiction's local dates
+    stored_years: frozenset[int] = frozenset()  # years with rows (official or provisional)
+    first_year: int | None = None  # earlier years are refused; None: no lower bound
+    _derived: dict[int, frozenset[dt.date]] = field(default_factory=dict, compare=False, repr=False)
+
+    def is_provisional(self, day: dt.date) -> bool:
+        return day.year not in self.official_years
+
+    def _derived_holidays(self, year: int) -> frozenset[dt.date]:
+        if year not in self._derived:
+            self._derived[year] = frozenset(provisional_schedule(year).days_off)
+        return self._derived[year]
 
     def is_workday(self, day: dt.date) -> bool:
-        if day.year not in self.years:
+        if self.first_year is not None and day.year < self.first_year:
             raise CalendarMissing(day.year)
+        if day.year not in self.stored_years and day.year not in self.official_years:
+            return day.weekday() < 5 and day not in self._derived_holidays(day.year)
         if day in self.workdays:
             return True
         if day in self.holidays:
@@ -70,6 +93,13 @@ class WorkCalendar:
                 days += 1
         return days
 
+    def provisional_between(self, start: dt.date, end: dt.date) -> bool:
+        """Whether any day in (start, end] lies in a year without its official schedule."""
+        if end <= start:
+            return False
+        first = (start + dt.timedelta(days=1)).year
+        return any(year not in self.official_years for year in range(first, end.year + 1))
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -88,6 +118,22 @@ class Limit:
 
     def describe(self) -> str:
         return f"{self.value:g}小时" if self.unit == HOURS else f"{int(self.value)}个工作日"
+
+
+class Due(NamedTuple):
+    """A due time, and whether a provisional (statutory, not yet official) day went into it."""
+
+    at: dt.datetime
+    provisional: bool
+
+
+def due(start: dt.datetime, limit: Limit, calendar: WorkCalendar) -> Due:
+    """``due_at`` with its provisional flag: clock hours never depend on the calendar."""
+    at = due_at(start, limit, calendar)
+    if limit.unit == HOURS:
+        return Due(at, False)
+    zone = calendar.zone
+    return Due(at, calendar.provisional_between(start.astimezone(zone).date(), at.astimezone(zone).date()))
 
 
 def due_at(start: dt.datetime, limit: Limit, calendar: WorkCalendar) -> dt.datetime:

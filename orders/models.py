@@ -33,6 +33,7 @@ from .choices import (
     OPEN_STATES,
     AssignmentEnd,
     AssignmentRole,
+    CalendarSource,
     Channel,
     ClockStart,
     DeadlineClock,
@@ -171,6 +172,11 @@ class Ticket(FSMModelMixin, models.Model):
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     # 回访时限: set when the result is submitted; the sweep escalates a callback that is late.
     callback_due_at = models.DateTimeField(_("callback due"), null=True, blank=True)
+    callback_due_provisional = models.BooleanField(
+        _("callback due time is provisional"),
+        default=False,
+        help_text=_("Computed over days of a year whose holiday notice is not imported yet."),
+    )
     callback_next_step = models.CharField(
         _("next callback step"), max_length=12, choices=DeadlineStep.choices, blank=True
     )
@@ -213,6 +219,11 @@ class Ticket(FSMModelMixin, models.Model):
                 fields=["lead_unit", "-created_at"],
                 name="ticket_open_by_unit",
                 condition=Q(state__in=OPEN_STATES),
+            ),
+            models.Index(
+                fields=["callback_due_at"],
+                name="ticket_callback_provisional",
+                condition=Q(callback_due_provisional=True),
             ),
         ]
         constraints = [
@@ -421,12 +432,22 @@ class Assignment(models.Model):
     # escalation step with when it falls due; the sweep reads only rows whose next step is scheduled.
     sign_started_at = models.DateTimeField(_("sign-for clock started"), null=True, blank=True)
     sign_due_at = models.DateTimeField(_("sign-for due"), null=True, blank=True)
+    sign_due_provisional = models.BooleanField(
+        _("sign-for due time is provisional"),
+        default=False,
+        help_text=_("Computed over days of a year whose holiday notice is not imported yet."),
+    )
     sign_next_step = models.CharField(
         _("next sign-for step"), max_length=12, choices=DeadlineStep.choices, blank=True
     )
     sign_next_at = models.DateTimeField(_("next sign-for step at"), null=True, blank=True)
     handle_started_at = models.DateTimeField(_("handling clock started"), null=True, blank=True)
     handle_due_at = models.DateTimeField(_("handling due"), null=True, blank=True)
+    handle_due_provisional = models.BooleanField(
+        _("handling due time is provisional"),
+        default=False,
+        help_text=_("Computed over days of a year whose holiday notice is not imported yet."),
+    )
     handle_next_step = models.CharField(
         _("next handling step"), max_length=12, choices=DeadlineStep.choices, blank=True
     )
@@ -472,6 +493,17 @@ class Assignment(models.Model):
                 fields=["sign_due_at"],
                 name="assignment_sign_due_open",
                 condition=Q(ended_at__isnull=True, signed_at__isnull=True),
+            ),
+            # Due times computed over a provisional calendar year, recomputed when its notice comes.
+            models.Index(
+                fields=["sign_due_at"],
+                name="assignment_sign_provisional",
+                condition=Q(sign_due_provisional=True),
+            ),
+            models.Index(
+                fields=["handle_due_at"],
+                name="assignment_handle_provisional",
+                condition=Q(handle_due_provisional=True),
             ),
         ]
 
@@ -825,9 +857,13 @@ class SlaTier(models.Model):
 
 
 class CalendarYear(models.Model):
-    """A year whose official holiday schedule is loaded. Without it, working-day limits refuse."""
+    """A year whose holiday schedule is loaded: official (a notice, or a package carrying them) or
+    provisional (derived from the statutory rules until the notice is imported)."""
 
     year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    kind = models.CharField(
+        _("schedule"), max_length=24, choices=CalendarSource.choices, default=CalendarSource.NOTICE
+    )
     source = models.CharField(_("source"), max_length=200)
     loaded_at = models.DateTimeField(_("loaded at"), default=timezone.now)
 
@@ -846,6 +882,9 @@ class CalendarDay(models.Model):
     day = models.DateField(_("date"), primary_key=True)
     is_workday = models.BooleanField(_("working day"), help_text=_("Checked: an adjusted working weekend."))
     name = models.CharField(_("holiday"), max_length=40, blank=True)
+    source = models.CharField(
+        _("source"), max_length=24, choices=CalendarSource.choices, default=CalendarSource.NOTICE
+    )
 
     class Meta:
         verbose_name = _("calendar day")

@@ -46,7 +46,7 @@ from .choices import (
     ReturnReason,
     TicketState,
 )
-from .deadline_clocks import clock_resume, clock_start, clock_stop, stopped_fields
+from .deadline_clocks import clock_due_set, clock_resume, clock_start, clock_stop, stopped_fields
 from .exceptions import TicketConflict, transition_not_allowed
 from .models import (
     Assignment,
@@ -999,7 +999,7 @@ def ticket_extension_decide(
         granted = due_at or request.proposed_due_at
         if lead.handle_due_at is not None and granted <= lead.handle_due_at:
             raise ValidationError({"due_at": _("The new deadline must be later than the current one.")})
-        lead.handle_due_at = granted
+        clock_due_set(lead, DeadlineClock.HANDLE, due=granted)
         lead.extensions_granted += 1
         if lead.ended_at is None and lead.replied_at is None and lead.handle_started_at is not None:
             clock_resume(lead, DeadlineClock.HANDLE, start=lead.handle_started_at, now=now)

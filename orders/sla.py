@@ -21,11 +21,13 @@ from dispatch.choices import UrgencyTier, WhistleGrade
 from dispatch.directory_cache import cached, directory_cache_clear
 
 from . import deadlines
-from .choices import DeadlineClock
+from .choices import OFFICIAL_CALENDAR_SOURCES, CalendarSource, DeadlineClock
 from .holiday_notice import parse_notice
 from .models import CalendarDay, CalendarYear, SlaPolicy
+from .statutory_holidays import provisional_schedule
 
 PACKAGE_SOURCE = "chinesecalendar 1.11.0（国务院办公厅历年节假日安排通知）"
+PROVISIONAL_SOURCE = "按《全国年节及纪念日放假办法》（2024年修订）推算，待国务院办公厅通知发布后替换"
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦",
     "Spring Festival": "春节",
@@ -69,14 +71,18 @@ class Policy:
 # ----------------------------------------------------------------------------------- reading
 
 
-def work_calendar() -> deadlines.WorkCalendar:
-    return cached("sla", "calendar", _calendar_load)
+def work_calendar(*, fresh: bool = False) -> deadlines.WorkCalendar:
+    """The working-day calendar; ``fresh`` reads the database instead of this process's cache."""
+    return _calendar_load() if fresh else cached("sla", "calendar", _calendar_load)
 
 
 def _calendar_load() -> deadlines.WorkCalendar:
     days = list(CalendarDay.objects.values_list("day", "is_workday"))
+    years = dict(CalendarYear.objects.values_list("year", "kind"))
     return deadlines.WorkCalendar(
-        years=frozenset(CalendarYear.objects.values_list("year", flat=True)),
+        official_years=frozenset(y for y, kind in years.items() if kind in OFFICIAL_CALENDAR_SOURCES),
+        stored_years=frozenset(years),
+        first_year=min(years, default=None),
         holidays=frozenset(d for d, work in days if not work),
         workdays=frozenset(d for d, work in days if work),
         zone=ZoneInfo(settings.TIME_ZONE),
@@ -129,29 +135,38 @@ def policy_at(moment: dt.datetime) -> Policy:
     raise ValidationError(_("No SLA policy is in force; an administrator must add one."))
 
 
-def deadline(*, urgency: str, clock: str, start: dt.datetime) -> dt.datetime:
-    """The due time of a deadline, or a ValidationError that says what to load."""
+def deadline(
+    *, urgency: str, clock: str, start: dt.datetime, calendar: deadlines.WorkCalendar | None = None
+) -> deadlines.Due:
+    """The due time of a deadline and whether it rests on a provisional calendar year.
+
+    Never refused for a year whose notice is missing (it is provisional); only a start before the
+    calendar's first year — a data error — answers with a ValidationError.
+    """
     limit = policy_at(start).limit(urgency, clock)
     try:
-        return deadlines.due_at(start, limit, work_calendar())
+        return deadlines.due(start, limit, calendar or work_calendar())
     except deadlines.CalendarMissing as missing:
         raise ValidationError(
             {
                 "deadline": _(
-                    "The working-day calendar for %(year)s is not loaded, so a %(limit)s deadline cannot be "
-                    "set. An administrator imports that year's State Council holiday notice."
+                    "The working-day calendar starts after %(year)s, so a %(limit)s deadline cannot be set."
                 )
                 % {"year": missing.year, "limit": limit.describe()}
             }
         ) from missing
 
 
-def missing_calendar_years(today: dt.date | None = None) -> list[int]:
-    """This year and, from November, next year — those without a loaded schedule (admin warning)."""
+def provisional_calendar_years(today: dt.date | None = None) -> list[int]:
+    """This year and, from November, next year — those without the official schedule (banner, notice)."""
     today = today or timezone.localdate()
     wanted = [today.year] + ([today.year + 1] if today.month >= 11 else [])
-    loaded = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
-    return [year for year in wanted if year not in loaded]
+    official = set(
+        CalendarYear.objects.filter(year__in=wanted, kind__in=OFFICIAL_CALENDAR_SOURCES).values_list(
+            "year", flat=True
+        )
+    )
+    return [year for year in wanted if year not in official]
 
 
 # ----------------------------------------------------------------------------------- loading
@@ -161,7 +176,8 @@ def missing_calendar_years(today: dt.date | None = None) -> list[int]:
 def calendar_load_from_package(*, years: range | None = None) -> dict[int, int]:
     """Load the official schedules the ``chinesecalendar`` package carries (2004–2026). Idempotent.
 
-    Returns the number of exception days per year loaded.
+    A year already imported from a notice is left as it is. Returns the number of exception days
+    per year loaded.
     """
     from chinese_calendar import constants
 
@@ -171,34 +187,67 @@ def calendar_load_from_package(*, years: range | None = None) -> dict[int, int]:
     for day, name in constants.workdays.items():
         days[day] = (True, HOLIDAY_NAMES.get(name, name))
     covered = sorted({d.year for d in days})
-    wanted = [y for y in covered if years is None or y in years]
+    from_notice = set(CalendarYear.objects.filter(kind=CalendarSource.NOTICE).values_list("year", flat=True))
+    wanted = [y for y in covered if (years is None or y in years) and y not in from_notice]
     counts = {}
     for year in wanted:
-        _year_store(year, {d: v for d, v in days.items() if d.year == year}, PACKAGE_SOURCE)
-        counts[year] = sum(1 for d in days if d.year == year)
+        in_year = {d: v for d, v in days.items() if d.year == year}
+        _year_store(year, in_year, PACKAGE_SOURCE, CalendarSource.PACKAGE)
+        counts[year] = len(in_year)
     transaction.on_commit(directory_cache_clear)
     directory_cache_clear()
     return counts
 
 
 @transaction.atomic
-def calendar_year_import(*, notice_text: str, year: int | None = None) -> tuple[int, int, int]:
-    """Import a State Council notice for a year; replaces that year's exception days.
+def calendar_provisional_ensure(*, years: list[int]) -> list[int]:
+    """Store the statutory provisional schedule of each year that has no schedule yet. Idempotent.
 
-    Returns (year, days off, weekends worked).
+    The deadline math derives the same days on the fly for any year without rows; storing them lets
+    administrators see (and correct) the days in force. Returns the years stored now.
+    """
+    present = set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
+    stored = []
+    for year in sorted(set(years) - present):
+        schedule = provisional_schedule(year)
+        days = {d: (False, name) for d, name in schedule.days_off.items() if d.year == year}
+        _year_store(year, days, PROVISIONAL_SOURCE, CalendarSource.PROVISIONAL)
+        stored.append(year)
+    if stored:
+        transaction.on_commit(directory_cache_clear)
+        directory_cache_clear()
+    return stored
+
+
+@transaction.atomic
+def calendar_year_import(*, notice_text: str, year: int | None = None) -> tuple[int, int, int]:
+    """Import a State Council notice for a year; replaces that year's days (provisional or not).
+
+    Returns (year, days off, weekends worked). Deadlines computed over the year's provisional days
+    are recomputed afterwards by ``orders.calendar_recompute.provisional_deadlines_recompute`` (the
+    management command runs it at once; the admin queues it; a periodic task catches up).
     """
     schedule = parse_notice(notice_text, year)
     days = {d: (False, name) for d, name in schedule.days_off.items()}
     days.update({d: (True, name) for d, name in schedule.workdays.items()})
     in_year = {d: v for d, v in days.items() if d.year == schedule.year}
-    _year_store(schedule.year, in_year, f"国务院办公厅关于{schedule.year}年部分节假日安排的通知")
+    _year_store(
+        schedule.year,
+        in_year,
+        f"国务院办公厅关于{schedule.year}年部分节假日安排的通知",
+        CalendarSource.NOTICE,
+    )
     transaction.on_commit(directory_cache_clear)
     directory_cache_clear()
     return schedule.year, len(schedule.days_off), len(schedule.workdays)
 
 
-def _year_store(year: int, days: dict[dt.date, tuple[bool, str]], source: str) -> None:
-    CalendarYear.objects.update_or_create(year=year, defaults={"source": source, "loaded_at": timezone.now()})
+def _year_store(year: int, days: dict[dt.date, tuple[bool, str]], source: str, kind: str) -> None:
+    CalendarYear.objects.update_or_create(
+        year=year, defaults={"source": source, "kind": kind, "loaded_at": timezone.now()}
+    )
     CalendarDay.objects.filter(day__year=year).exclude(day__in=list(days)).delete()
     for day, (is_workday, name) in days.items():
-        CalendarDay.objects.update_or_create(day=day, defaults={"is_workday": is_workday, "name": name})
+        CalendarDay.objects.update_or_create(
+            day=day, defaults={"is_workday": is_workday, "name": name, "source": kind}
+        )

@@ -12,6 +12,9 @@ For each due row, in batches, in one transaction per batch:
    its supervising unit);
 4. schedule the row's following step (or none).
 
+When several steps of one deadline have come due at once (after an outage, or a deadline moved
+earlier), every one is recorded with its event, but the unit gets one notice: the latest step's.
+
 It re-derives everything from the database and is idempotent: run it twice, or after a day's
 outage, and it takes exactly the steps that are due, once.
 """
@@ -195,8 +198,20 @@ def deadline_sweep(*, now: dt.datetime | None = None, max_batches: int = 1000) -
     return taken
 
 
+def _steps_past(item: Due, now: dt.datetime) -> list[str]:
+    """The row's due step and every later step of its ladder that has also come due by ``now``
+    (more than one only after an outage, or when a deadline was moved earlier)."""
+    steps = [item.step]
+    while (nxt := following_step(item.start, item.due, steps[-1])) is not None and nxt[1] <= now:
+        steps.append(nxt[0])
+    return steps
+
+
 def _take(due: list[Due], now: dt.datetime) -> Counter[str]:
-    recorded = _record_steps(due, now)
+    """Record every past step of each due row; an event per step, but a notice for the latest only:
+    a unit back from an outage hears 督办 once, not 提醒, 超期, 催办 and 督办 at the same minute."""
+    past = {(item.clock, item.target_id): _steps_past(item, now) for item in due}
+    recorded = _record_steps(due, past, now)
     tickets = dict(Ticket.objects.filter(pk__in={d.ticket_id for d in due}).values_list("pk", "state"))
     numbers = dict(Ticket.objects.filter(pk__in={d.ticket_id for d in due}).values_list("pk", "number"))
     unit_names = dict(
@@ -206,39 +221,47 @@ def _take(due: list[Due], now: dt.datetime) -> Counter[str]:
     events, notices = [], []
     counts: Counter[str] = Counter()
     for item in due:
-        step_id = recorded.get((item.clock, item.target_id, item.step))
-        if step_id is None:
+        steps = [
+            (step, recorded[(item.clock, item.target_id, step)])
+            for step in past[(item.clock, item.target_id)]
+            if (item.clock, item.target_id, step) in recorded
+        ]
+        if not steps:
             continue  # already recorded (a retry, a second worker): nothing more to do for it
-        counts[f"{item.clock}:{item.step}"] += 1
-        title = _title(item, numbers[item.ticket_id], unit_names.get(item.unit_id or 0, ""), now)
         state = tickets[item.ticket_id]
-        events.append(
-            TicketEvent(
-                ticket_id=item.ticket_id,
-                created_at=now,
-                kind=EventKind.DEADLINE,
-                from_state=state,
-                to_state=state,
-                actor=None,
-                actor_unit_id=item.unit_id,
-                note=title,
-                payload={
-                    "clock": item.clock,
-                    "step": item.step,
-                    "due_at": item.due.isoformat(),
-                    "unit": item.unit_id,
-                },
+        for step, _step_id in steps:
+            counts[f"{item.clock}:{step}"] += 1
+            title = _title(item, step, numbers[item.ticket_id], unit_names.get(item.unit_id or 0, ""), now)
+            events.append(
+                TicketEvent(
+                    ticket_id=item.ticket_id,
+                    created_at=now,
+                    kind=EventKind.DEADLINE,
+                    from_state=state,
+                    to_state=state,
+                    actor=None,
+                    actor_unit_id=item.unit_id,
+                    note=title,
+                    payload={
+                        "clock": item.clock,
+                        "step": step,
+                        "due_at": item.due.isoformat(),
+                        "unit": item.unit_id,
+                        **({"caught_up": True} if len(steps) > 1 else {}),
+                    },
+                )
             )
-        )
+        latest, latest_id = steps[-1]
+        title = _title(item, latest, numbers[item.ticket_id], unit_names.get(item.unit_id or 0, ""), now)
         targets = {item.unit_id} if item.unit_id else set()
-        if item.step == DeadlineStep.SUPERVISE and item.unit_id in supervisors:
+        if latest == DeadlineStep.SUPERVISE and item.unit_id in supervisors:
             targets.add(supervisors[item.unit_id])
         notices += [
             Notice(
                 unit_id=unit,
                 ticket_id=item.ticket_id,
-                step_id=step_id,
-                kind=f"deadline_{item.step}",
+                step_id=latest_id,
+                kind=f"deadline_{latest}",
                 title=title,
                 created_at=now,
             )
@@ -247,17 +270,20 @@ def _take(due: list[Due], now: dt.datetime) -> Counter[str]:
         ]
     TicketEvent.objects.bulk_create(events)
     Notice.objects.bulk_create(notices)
-    _schedule_next(due)
+    _schedule_next(due, past)
     return counts
 
 
-def _record_steps(due: list[Due], now: dt.datetime) -> dict[tuple[str, int, str], int]:
+def _record_steps(
+    due: list[Due], past: dict[tuple[str, int], list[str]], now: dt.datetime
+) -> dict[tuple[str, int, str], int]:
     """Insert the steps, skipping those already there; return the ids of the ones inserted now."""
     table = DeadlineStepRecord._meta.db_table
     rows: list[Any] = []
     for item in due:
-        rows += [item.clock, item.target_id, item.step, item.due, item.ticket_id, item.unit_id, now]
-    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(due))
+        for step in past[(item.clock, item.target_id)]:
+            rows += [item.clock, item.target_id, step, item.due, item.ticket_id, item.unit_id, now]
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * (len(rows) // 7))
     # Only the model's own table name and "%s" placeholders are formatted in; values are parameters.
     sql = (
         f"INSERT INTO {table} (clock, target_id, step, due_at, ticket_id, unit_id, recorded_at) "  # noqa: S608
@@ -269,11 +295,11 @@ def _record_steps(due: list[Due], now: dt.datetime) -> dict[tuple[str, int, str]
         return {(clock, int(target), step): int(pk) for pk, clock, target, step in cursor.fetchall()}
 
 
-def _schedule_next(due: Iterable[Due]) -> None:
+def _schedule_next(due: Iterable[Due], past: dict[tuple[str, int], list[str]]) -> None:
     by_model: dict[type[Model], tuple[list[Any], set[str]]] = {}
     for item in due:
         fields = FIELDS[DeadlineClock(item.clock)]
-        nxt = following_step(item.start, item.due, item.step)
+        nxt = following_step(item.start, item.due, past[(item.clock, item.target_id)][-1])
         setattr(item.row, fields.step, nxt[0] if nxt else "")
         setattr(item.row, fields.at, nxt[1] if nxt else None)
         rows, names = by_model.setdefault(type(item.row), ([], set()))
@@ -283,23 +309,23 @@ def _schedule_next(due: Iterable[Due]) -> None:
         model._default_manager.bulk_update(rows, sorted(names), batch_size=BATCH)
 
 
-def _title(item: Due, number: str, unit: str, now: dt.datetime) -> str:
+def _title(item: Due, step: str, number: str, unit: str, now: dt.datetime) -> str:
     action = ACTION[DeadlineClock(item.clock)]
     due = timezone.localtime(item.due).strftime("%m-%d %H:%M")
-    if item.step == DeadlineStep.WARN:
+    if step == DeadlineStep.WARN:
         return _("%(action)s deadline near: ticket %(number)s is due %(due)s") % {
             "action": action,
             "number": number,
             "due": due,
         }
-    if item.step == DeadlineStep.OVERDUE:
+    if step == DeadlineStep.OVERDUE:
         return _("%(action)s overdue: ticket %(number)s was due %(due)s") % {
             "action": action,
             "number": number,
             "due": due,
         }
     hours = max(1, int((now - item.due).total_seconds() // 3600))
-    if item.step == DeadlineStep.URGE:
+    if step == DeadlineStep.URGE:
         return _("Urged: ticket %(number)s, %(action)s overdue by %(hours)d h — act now") % {
             "number": number,
             "action": action,

@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.calendar_banner",
             ],
         },
     },
@@ -291,6 +292,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "orders.deadline_sweep",
         "schedule": 60.0,  # every minute; a late or doubled run takes each step once all the same
         "options": {"expires": 55},
+    },
+    "orders.calendar_watch": {
+        "task": "orders.calendar_watch",
+        "schedule": crontab(minute=15, hour="*/6"),  # provisional years, the yearly warning, recompute
+        "options": {"expires": 3600},
     },
     "orders.prepare_ticket_numbers": {
         "task": "orders.prepare_ticket_numbers",

@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -17,8 +17,8 @@ from config.api.schema import CONFLICT
 from dispatch import selectors, services
 from dispatch.choices import WhistleStatus
 from dispatch.filters import CatalogEntryFilterSet, CategoryFilterSet, RegionFilterSet, UnitFilterSet
-from dispatch.models import CatalogEntry, Category, Region, Unit, WhistleSummons
-from orders.api.serializers import UnitBriefSerializer, WhistleSummonsSerializer
+from dispatch.models import AutoDispatchFailure, CatalogEntry, Category, Region, Unit, WhistleSummons
+from orders.api.serializers import TicketRefSerializer, UnitBriefSerializer, WhistleSummonsSerializer
 
 from .serializers import (
     CatalogEntrySerializer,
@@ -222,3 +222,29 @@ class WhistleSummonsViewSet(viewsets.ReadOnlyModelViewSet[WhistleSummons]):
             comment=data.validated_data["comment"],
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=summons.pk)).data)
+
+
+class AutoDispatchFailureSerializer(serializers.Serializer[Any]):
+    ticket = serializers.SerializerMethodField()
+    reason = serializers.CharField()
+    reason_display = serializers.CharField(source="get_reason_display")
+    detail = serializers.CharField()
+    attempts = serializers.IntegerField()
+    first_failed_at = serializers.DateTimeField()
+    last_failed_at = serializers.DateTimeField()
+    next_attempt_at = serializers.DateTimeField()
+
+    @extend_schema_field(TicketRefSerializer)
+    def get_ticket(self, obj: AutoDispatchFailure) -> dict[str, Any]:
+        return {"id": obj.ticket_id, "number": obj.ticket.number, "state": obj.ticket.state}
+
+
+class AutoDispatchFailureViewSet(viewsets.ReadOnlyModelViewSet[AutoDispatchFailure]):
+    """自动派单未成功: tickets of auto-dispatch categories still waiting for dispatch, with why the
+    machine did not place them (dispatchers)."""
+
+    serializer_class = AutoDispatchFailureSerializer
+    filterset_class = None
+
+    def get_queryset(self) -> QuerySet[AutoDispatchFailure]:
+        return selectors.auto_dispatch_failures(user=self.request.user)

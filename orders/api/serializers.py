@@ -12,7 +12,7 @@ from rest_framework import serializers
 from dispatch.choices import DemandType, UrgencyTier
 from dispatch.directory_cache import category_by_code, region_by_code
 from dispatch.models import Category, Region, Unit, Whistle, WhistleSummons
-from orders.choices import Channel, RejectReason, ReturnReason, TicketState
+from orders.choices import AssignmentRole, Channel, RejectReason, ReturnReason, TicketState
 from orders.models import Assignment, ExtensionRequest, Notice, ReturnRequest, Ticket, TicketEvent
 from orders.privacy import decrypt
 
@@ -118,7 +118,9 @@ class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
             "signed_at",
             "replied_at",
             "sign_due_at",
+            "sign_due_provisional",
             "handle_due_at",
+            "handle_due_provisional",
             "ended_at",
             "end_reason",
             "note",
@@ -201,6 +203,15 @@ class ExtensionRequestSerializer(serializers.ModelSerializer[ExtensionRequest]):
         ]
 
 
+class DeadlineSerializer(serializers.Serializer[Any]):
+    clock = serializers.ChoiceField(choices=["sign", "handle", "callback"])
+    unit = UnitBriefSerializer(allow_null=True)
+    due_at = serializers.DateTimeField()
+    provisional = serializers.BooleanField(
+        help_text="computed over days of a year whose holiday notice is not imported yet"
+    )
+
+
 class TicketRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     number = serializers.CharField()
@@ -220,6 +231,8 @@ class TicketDetailSerializer(TicketListSerializer):
     whistles = WhistleSerializer(many=True, read_only=True)
     extensions = ExtensionRequestSerializer(many=True, read_only=True)
     callback_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    callback_due_provisional = serializers.BooleanField(read_only=True)
+    deadlines = serializers.SerializerMethodField()
     assessment_exempt = serializers.BooleanField(read_only=True)
     escalated_at = serializers.DateTimeField(read_only=True, allow_null=True)
     return_requested_at = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -229,6 +242,44 @@ class TicketDetailSerializer(TicketListSerializer):
     reopened_at = serializers.DateTimeField(read_only=True, allow_null=True)
     updated_at = serializers.DateTimeField(read_only=True)
     available_transitions = serializers.SerializerMethodField()
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, obj: Ticket) -> list[dict[str, Any]]:
+        """The deadlines running now, each with ``provisional: true`` when it counts working days of a
+        year whose holiday notice is not imported yet (it is recomputed when the notice is)."""
+        running: list[dict[str, Any]] = []
+        for a in obj.assignments.all():
+            if a.ended_at is not None or a.role != AssignmentRole.LEAD:
+                continue
+            unit = {"id": a.unit_id, "code": a.unit.code, "name": a.unit.name}
+            if a.signed_at is None and a.sign_due_at is not None:
+                running.append(
+                    {
+                        "clock": "sign",
+                        "unit": unit,
+                        "due_at": a.sign_due_at,
+                        "provisional": a.sign_due_provisional,
+                    }
+                )
+            if a.replied_at is None and a.handle_due_at is not None:
+                running.append(
+                    {
+                        "clock": "handle",
+                        "unit": unit,
+                        "due_at": a.handle_due_at,
+                        "provisional": a.handle_due_provisional,
+                    }
+                )
+        if obj.state == TicketState.HANDLED and obj.callback_due_at is not None:
+            running.append(
+                {
+                    "clock": "callback",
+                    "unit": None,
+                    "due_at": obj.callback_due_at,
+                    "provisional": obj.callback_due_provisional,
+                }
+            )
+        return [DeadlineSerializer(item).data for item in running]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_transitions(self, obj: Ticket) -> list[str]:

@@ -159,6 +159,60 @@ def test_catch_up_dispatches_what_a_lost_message_left(cast) -> None:  # type: ig
     assert services.tickets_auto_dispatch_pending(older_than=dt.timedelta(minutes=2)) == 0
 
 
+def test_catch_up_isolates_a_failing_ticket_and_retries_it(cast, caplog) -> None:  # type: ignore[no-untyped-def]
+    from dispatch.models import AutoDispatchFailure
+    from dispatch.selectors import route_for
+
+    power = Category.objects.get(code="010301")  # 停电: auto-dispatched to the power company
+    old = clock.now() - dt.timedelta(minutes=10)
+    with clock.frozen_at(old):
+        first = cast.create(category=power, demand_type="help")
+        failing = cast.create(category=auto_category(), demand_type="help")
+        last = cast.create(category=power, demand_type="help")
+    # The water company is deactivated while every process still routes to it (the routing cache
+    # lives minutes): its dispatch fails with a validation error.
+    route_for(category=auto_category(), region=failing.region)
+    Unit.objects.filter(code="E-water_supply").update(is_active=False)
+
+    assert services.tickets_auto_dispatch_pending(older_than=dt.timedelta(minutes=2)) == 2
+    for ticket in (first, failing, last):
+        ticket.refresh_from_db()
+    assert (first.state, failing.state, last.state) == (
+        TicketState.DISPATCHED,
+        TicketState.RECEIVED,
+        TicketState.DISPATCHED,
+    )
+    failure = AutoDispatchFailure.objects.get(ticket=failing)
+    assert (failure.reason, failure.attempts) == ("error", 1)
+    assert "自来水" in failure.detail
+    assert f"auto-dispatch of ticket {failing.pk} failed" in caplog.text
+    assert not failing.events.filter(kind=EventKind.DISPATCH).exists()  # nothing half-written
+
+    # The dispatcher sees it with the reason; a handler does not.
+    listed = api(cast.dispatcher).get("/api/v1/dispatch/auto-failures/").json()["results"]
+    assert [(row["ticket"]["number"], row["reason"]) for row in listed] == [(failing.number, "error")]
+    assert api(cast.handler).get("/api/v1/dispatch/auto-failures/").json()["count"] == 0
+
+    # Not retried before its back-off; retried after it, and gone once dispatched.
+    assert services.tickets_auto_dispatch_pending(older_than=dt.timedelta(minutes=2)) == 0
+    Unit.objects.filter(code="E-water_supply").update(is_active=True)
+    with clock.frozen_at(clock.now() + dt.timedelta(minutes=3)):
+        assert services.tickets_auto_dispatch_pending(older_than=dt.timedelta(minutes=2)) == 1
+    failing.refresh_from_db()
+    assert failing.state == TicketState.DISPATCHED
+    assert not AutoDispatchFailure.objects.exists()
+
+
+def test_a_ticket_the_catalog_cannot_place_is_left_with_why(cast) -> None:  # type: ignore[no-untyped-def]
+    from dispatch.models import AutoDispatchFailure
+
+    Unit.objects.filter(code="E-water_supply").update(is_active=False)  # routing sees no water company
+    ticket = cast.create(category=auto_category(), demand_type="help")
+    assert services.ticket_auto_dispatch(ticket_id=ticket.pk) is None
+    failure = AutoDispatchFailure.objects.get(ticket=ticket)
+    assert failure.reason in ("no_route", "fallback") and failure.detail
+
+
 # ----------------------------------------------------------------------------------- whistles
 
 

@@ -15,9 +15,11 @@ from orders.deadlines import (
     WARN,
     WORKING_DAYS,
     CalendarMissing,
+    Due,
     Ladder,
     Limit,
     WorkCalendar,
+    due,
     due_at,
 )
 
@@ -36,7 +38,12 @@ def calendar_2026() -> WorkCalendar:
     holidays |= {D(2026, 10, d) for d in (1, 2, 5, 6, 7)}  # 国庆 1–7 Oct
     adjusted = {D(2026, 1, 4), D(2026, 2, 14), D(2026, 2, 28), D(2026, 5, 9), D(2026, 9, 20), D(2026, 10, 10)}
     return WorkCalendar(
-        years=frozenset({2026}), holidays=frozenset(holidays), workdays=frozenset(adjusted), zone=BEIJING
+        official_years=frozenset({2026}),
+        stored_years=frozenset({2026}),
+        first_year=2026,
+        holidays=frozenset(holidays),
+        workdays=frozenset(adjusted),
+        zone=BEIJING,
     )
 
 
@@ -81,11 +88,28 @@ def test_clock_hours_ignore_the_calendar() -> None:
     assert due_at(at(2026, 10, 1, 9), Limit(24, HOURS), CAL) == at(2026, 10, 2, 9)
 
 
-def test_a_year_without_a_schedule_refuses() -> None:
+def test_a_year_without_its_notice_is_provisional_not_refused() -> None:
+    # 28 Dec 2026 (Mon) + 5 working days: 29, 30, 31 Dec, then 1 Jan 2027 is 元旦 by the statutory
+    # rules, so 4 and 5 Jan — and the due time says it rests on a provisional year.
+    result = due(at(2026, 12, 28), Limit(5, WORKING_DAYS), CAL)
+    assert result == Due(at(2027, 1, 5), provisional=True)
+    # Inside the official year: not provisional.
+    assert due(at(2026, 11, 20), Limit(5, WORKING_DAYS), CAL) == Due(at(2026, 11, 27), provisional=False)
+    # Clock hours never depend on the calendar.
+    assert due(at(2026, 12, 31, 10), Limit(72, HOURS), CAL) == Due(at(2027, 1, 3, 10), provisional=False)
+
+
+def test_provisional_spring_festival_follows_the_lunar_calendar() -> None:
+    # 春节 2027: 除夕 5 Feb (Fri) to 初三 8 Feb (Mon); 初一 and 初二 fall on the weekend and are made
+    # up on Tuesday 9 and Wednesday 10 Feb. Thursday 4 Feb + 1 working day is Thursday 11 Feb.
+    assert due_at(at(2027, 2, 4), Limit(1, WORKING_DAYS), CAL) == at(2027, 2, 11)
+    assert CAL.is_workday(D(2027, 2, 4)) and not CAL.is_workday(D(2027, 2, 10))
+
+
+def test_a_year_before_the_calendar_refuses() -> None:
     with pytest.raises(CalendarMissing) as error:
-        due_at(at(2026, 12, 28), Limit(5, WORKING_DAYS), CAL)
-    assert error.value.year == 2027
-    assert due_at(at(2026, 12, 31, 10), Limit(72, HOURS), CAL) == at(2027, 1, 3, 10)  # hours are fine
+        due_at(at(2025, 12, 30), Limit(5, WORKING_DAYS), CAL)
+    assert error.value.year == 2025
 
 
 def test_limits_are_validated() -> None:

@@ -80,27 +80,22 @@ def test_load_calendar_command_imports_a_notice_file(tmp_path: Path) -> None:
     notice = tmp_path / "2027.txt"
     notice.write_text("一、元旦：1月1日（周五）至3日（周日）放假，共3天。", encoding="utf-8")
     call_command("load_calendar", notice=str(notice), year=2027)
-    assert CalendarYear.objects.filter(year=2027).exists()
+    assert CalendarYear.objects.get(year=2027).kind == "notice"
     assert CalendarDay.objects.filter(day=dt.date(2027, 1, 1), is_workday=False).exists()
 
 
-def test_missing_years_are_reported_for_the_admin() -> None:
-    assert sla.missing_calendar_years(dt.date(2026, 11, 22)) == [2027]
-    assert sla.missing_calendar_years(dt.date(2026, 6, 1)) == []
+def test_provisional_years_are_reported_from_november() -> None:
+    assert sla.provisional_calendar_years(dt.date(2026, 11, 22)) == [2027]
+    assert sla.provisional_calendar_years(dt.date(2026, 6, 1)) == []
+    sla.calendar_provisional_ensure(years=[2027])  # stored provisional rows are still provisional
+    assert sla.provisional_calendar_years(dt.date(2026, 11, 22)) == [2027]
 
 
-def test_a_working_day_deadline_into_an_unknown_year_refuses_clearly(cast) -> None:  # type: ignore[no-untyped-def]
-    complex_leaf = Category.objects.get(code="040102")  # 违法建设: complex, 15 working days
-    with clock.frozen_at(local(2026, 12, 20, 10)):
-        ticket = cast.create(category=complex_leaf, demand_type="report")
-        with pytest.raises(ValidationError) as error:
-            services.ticket_dispatch(
-                ticket=ticket, by=cast.dispatcher, lead_unit=Unit.objects.get(code="S110105026")
-            )
-    message = error.value.message_dict["deadline"][0]
-    assert "2027" in message
-    ticket.refresh_from_db()
-    assert ticket.state == TicketState.RECEIVED  # nothing half-done
+def test_the_package_loader_leaves_a_notice_year_alone() -> None:
+    sla.calendar_year_import(notice_text=NOTICE_2026)
+    sla.calendar_load_from_package()
+    assert CalendarYear.objects.get(year=2026).kind == "notice"
+    assert CalendarYear.objects.get(year=2025).kind == "package"
 
 
 # ----------------------------------------------------------------------------- due times

@@ -76,13 +76,24 @@ def test_notices_go_to_the_unit_and_supervision_to_its_supervisor(cast) -> None:
     ticket = dispatched_at_ten(cast)
     deadline_sweep(now=local(2026, 11, 21, 14, 1))
     wangjing, chaoyang = Unit.objects.get(code="S110105026"), Unit.objects.get(code="G110105")
+    # Caught up in one run (sign: warn … supervise; handling: warn … urge): every step is in the
+    # audit trail, but the unit hears only the latest step of each deadline.
+    assert ticket.events.filter(kind=EventKind.DEADLINE).count() == 7
     kinds = sorted(Notice.objects.filter(ticket=ticket, unit=wangjing).values_list("kind", flat=True))
-    assert kinds.count("deadline_warn") == 2
-    assert "deadline_supervise" in kinds
+    assert kinds == ["deadline_supervise", "deadline_urge"]
     supervisor = Notice.objects.get(ticket=ticket, unit=chaoyang)
     assert supervisor.kind == "deadline_supervise"
     assert "朝阳区望京街道办事处" in supervisor.title
     assert ticket.number in supervisor.title
+
+
+@pytest.mark.django_db
+def test_steps_taken_one_run_at_a_time_are_each_notified(cast) -> None:  # type: ignore[no-untyped-def]
+    ticket = dispatched_at_ten(cast)
+    for moment in (local(2026, 11, 20, 11, 40), local(2026, 11, 20, 12, 1), local(2026, 11, 20, 14, 1)):
+        deadline_sweep(now=moment)
+    kinds = list(Notice.objects.filter(ticket=ticket).order_by("pk").values_list("kind", flat=True))
+    assert kinds == ["deadline_warn", "deadline_overdue", "deadline_urge"]
 
 
 @pytest.mark.django_db
@@ -183,4 +194,6 @@ def test_two_sweeps_at_once_take_each_step_once(committed_db, cast) -> None:  # 
     total = sum(sum(r.values()) for r in results)
     assert total == 30 * 8
     assert DeadlineStepRecord.objects.filter(ticket__in=tickets).count() == 30 * 8
-    assert Notice.objects.filter(step__step=DeadlineStep.WARN).count() == 30 * 2
+    # One notice per deadline, for its latest step (督办: the unit and its supervisor), never doubled.
+    assert Notice.objects.filter(ticket__in=tickets).count() == 30 * 2 * 2
+    assert Notice.objects.filter(step__step=DeadlineStep.SUPERVISE).count() == 30 * 2 * 2
