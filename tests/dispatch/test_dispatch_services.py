@@ -210,7 +210,8 @@ def test_a_ticket_the_catalog_cannot_place_is_left_with_why(cast) -> None:  # ty
     ticket = cast.create(category=auto_category(), demand_type="help")
     assert services.ticket_auto_dispatch(ticket_id=ticket.pk) is None
     failure = AutoDispatchFailure.objects.get(ticket=ticket)
-    assert failure.reason in ("no_route", "fallback") and failure.detail
+    assert failure.reason in ("no_route", "fallback")
+    assert failure.detail
 
 
 # ----------------------------------------------------------------------------------- whistles

@@ -152,7 +152,8 @@ def test_a_day_edited_by_an_administrator_counts(cast) -> None:  # type: ignore[
 
     directory_cache_clear()
     calendar = sla.work_calendar()
-    assert calendar.is_workday(dt.date(2027, 1, 1)) and calendar.is_provisional(dt.date(2027, 1, 1))
+    assert calendar.is_workday(dt.date(2027, 1, 1))
+    assert calendar.is_provisional(dt.date(2027, 1, 1))
 
 
 def test_supervisors_are_warned_from_november_once(cast, make_user, client) -> None:  # type: ignore[no-untyped-def]
@@ -160,14 +161,17 @@ def test_supervisors_are_warned_from_november_once(cast, make_user, client) -> N
     handler = cast.handler
     assert calendar_watch(today=dt.date(2026, 10, 20))["notices"] == 0  # not before 1 November
     first = calendar_watch(today=dt.date(2026, 11, 2))
-    assert first["provisional"] == [2027] and first["notices"] >= 2  # the district's unit, the centre
+    assert first["provisional"] == [2027]
+    assert first["notices"] >= 2
     assert calendar_watch(today=dt.date(2026, 11, 3))["notices"] == 0  # once
     told = set(Notice.objects.filter(kind=PROVISIONAL_NOTICE_KIND).values_list("unit__code", flat=True))
-    assert {"G110105", "HOTLINE"} <= told and STREET not in told
+    assert {"G110105", "HOTLINE"} <= told
+    assert STREET not in told
 
     client.force_login(supervisor)
     page = client.get("/desk/supervision/")
-    assert "2027" in page.content.decode() and 'data-testid="calendar-banner"' in page.content.decode()
+    assert "2027" in page.content.decode()
+    assert 'data-testid="calendar-banner"' in page.content.decode()
     client.force_login(handler)
     assert 'data-testid="calendar-banner"' not in client.get("/desk/inbox/").content.decode()
 
