@@ -50,17 +50,23 @@ DEMO_USERS = [
 
 @transaction.atomic
 def demo_users_load() -> list[DemoUser]:
-    """Create the demo users and their memberships; reset their password to the demo password."""
+    """Create the demo users that do not exist yet, with the demo password, and their memberships.
+
+    An existing user is never touched: a password someone changed stays changed.
+    """
     user_model = get_user_model()
-    admin, _ = user_model.objects.get_or_create(username="admin", defaults={"first_name": "系统管理员"})
-    admin.is_staff = admin.is_superuser = True
-    admin.set_password(settings.DEMO_PASSWORD)
-    admin.save()
+    if not user_model.objects.filter(username="admin").exists():
+        user_model.objects.create_superuser(
+            username="admin", password=settings.DEMO_PASSWORD, email="", first_name="系统管理员"
+        )
     for demo in DEMO_USERS:
-        user, _ = user_model.objects.get_or_create(username=demo.username)
-        user.first_name = demo.full_name
-        user.is_staff = True  # reference data and their own work are visible in the admin, scoped
-        user.set_password(settings.DEMO_PASSWORD)
-        user.save()
+        if user_model.objects.filter(username=demo.username).exists():
+            continue
+        user = user_model.objects.create_user(
+            username=demo.username,
+            password=settings.DEMO_PASSWORD,
+            first_name=demo.full_name,
+            is_staff=True,  # reference data and their own work are visible in the admin, scoped
+        )
         membership_grant(user=user, unit=Unit.objects.get(code=demo.unit_code), role=demo.role)
     return DEMO_USERS

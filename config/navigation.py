@@ -31,6 +31,12 @@ PAGES: list[Page] = [
         "admin:index", _("Administration"), _("Reference data, catalog, users and the audit trail."), "staff"
     ),
     Page(
+        "desk:intake",
+        _("Intake desk"),
+        _("Log a caller's demand: history, knowledge-base answers, duplicates, the route it will take."),
+        "orders.create_ticket",
+    ),
+    Page(
         "desk:inbox",
         _("Inbox"),
         _("Your unit's tickets by due time, whistles to report to, notices."),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -15,6 +17,16 @@ from config.navigation import pages_for
 def home(request: HttpRequest) -> HttpResponse:
     memberships = request.user.memberships.filter(is_active=True).select_related("unit")  # type: ignore[union-attr]
     return render(request, "home.html", {"memberships": memberships, "pages": pages_for(request.user)})
+
+
+FAVICON = (Path(__file__).resolve().parent / "static" / "img" / "favicon.ico").read_bytes()
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on every page (and the API's JSON)."""
+    response = HttpResponse(FAVICON, content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -14,11 +14,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.directory_cache import directory_cache_clear
 
 from .action_forms import TICKET_ACTIONS
+from .event_display import event_details
 from .exceptions import TicketConflict
 from .models import (
     Assignment,
@@ -56,12 +60,27 @@ class AssignmentInline(ReadOnlyInline):
         "assigned_at",
         "signed_at",
         "replied_at",
-        "sign_due_at",
-        "handle_due_at",
+        "sign_due",
+        "handle_due",
         "ended_at",
         "end_reason",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("sign-for due"))
+    def sign_due(self, obj: Assignment) -> str:
+        return _due_text(obj.sign_due_at, obj.sign_due_provisional)
+
+    @admin.display(description=_("handling due"))
+    def handle_due(self, obj: Assignment) -> str:
+        return _due_text(obj.handle_due_at, obj.handle_due_provisional)
+
+
+def _due_text(due: Any, provisional: bool) -> str:
+    if due is None:
+        return "—"
+    text = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
+    return f"{text}（{_('provisional')}）" if provisional else text
 
 
 class ReturnRequestInline(ReadOnlyInline):
@@ -71,10 +90,24 @@ class ReturnRequestInline(ReadOnlyInline):
 
 
 class TicketEventInline(ReadOnlyInline):
+    """The audit trail as people read it: when, what, from which state to which, who, and the details."""
+
     model = TicketEvent
-    fields = ["created_at", "kind", "from_state", "to_state", "actor", "actor_unit", "note", "payload"]
+    fields = ["created_at", "kind", "states", "actor", "actor_unit", "note", "details"]
     readonly_fields = fields
     ordering = ["created_at", "pk"]
+
+    @admin.display(description=_("state"))
+    def states(self, obj: TicketEvent) -> str:
+        if obj.from_state == obj.to_state:
+            return obj.get_to_state_display() or "—"
+        return f"{obj.get_from_state_display() or '—'} → {obj.get_to_state_display()}"
+
+    @admin.display(description=_("details"))
+    def details(self, obj: TicketEvent) -> str:
+        return format_html_join(
+            mark_safe("<br>"), "{}：{}", ((label, value) for label, value in event_details(obj.payload))
+        )
 
 
 @admin.register(Ticket)
@@ -145,6 +178,11 @@ class TicketAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False  # tickets are logged at the intake desk or through the API
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A ticket changes only through its transitions (the buttons above the record), never by
+        # editing fields: the page is a read-only record, due times included.
         return False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.api.filters import IsoDateTimeFilter
 from dispatch.choices import DemandType, UrgencyTier
 from dispatch.models import Category, Region
 
@@ -33,8 +34,8 @@ class TicketFilterSet(django_filters.FilterSet):
     category = django_filters.CharFilter(method="filter_category", label=_("category code (and its subtree)"))
     unit = django_filters.CharFilter(method="filter_unit", label=_("code of a unit holding the ticket now"))
     lead_unit = django_filters.CharFilter(field_name="lead_unit__code", label=_("lead unit code"))
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label=_("past a sign-for or handling deadline")
     )

@@ -1,11 +1,14 @@
 """Schemathesis fuzzes every operation of the OpenAPI schema, in process, against PostgreSQL.
 
-It must find no server error (5xx), no status code the schema does not document, and no response
-that contradicts its documented shape — for a superuser (who reaches every code path) and for a
-street handler (whose scope hides most tickets).
+With valid data it must find no server error (5xx), no status code the schema does not document,
+and no response that contradicts its documented shape; with invalid data (negative mode: wrong
+types, out-of-range values, malformed dates and filters) no server error — for a superuser (who
+reaches every code path) and for a street handler (whose scope hides most tickets).
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 import schemathesis
@@ -20,6 +23,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
+
+# CI runs 25 examples per operation; FUZZ_EXAMPLES=200 digs deeper before a release.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
 CHECKS = [
@@ -62,6 +68,31 @@ def tokens(db, cast, make_user, keep_connection_open) -> dict[str, str]:  # type
 
 @pytest.mark.parametrize("who", ["admin", "handler"])
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_its_schema(case, tokens, who) -> None:  # type: ignore[no-untyped-def]
     case.call_and_validate(headers={"Authorization": f"Token {tokens[who]}"}, checks=CHECKS)
+
+
+# Invalid data on purpose (negative mode): wrong types, out-of-range values, malformed dates and
+# filters. Whatever arrives, the answer is a 4xx with a message — never a server error.
+def _without_input(raw: dict) -> list[str]:  # type: ignore[type-arg]
+    """Operations with nothing to make invalid (no parameters, no body) have no negative cases."""
+    return [
+        f"{method.upper()} {path}"
+        for path, item in raw["paths"].items()
+        for method, operation in item.items()
+        if not operation.get("parameters") and not item.get("parameters") and "requestBody" not in operation
+    ]
+
+
+negative_schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+negative_schema = negative_schema.exclude(name=_without_input(negative_schema.raw_schema))
+negative_schema.config.generation.update(modes=[schemathesis.GenerationMode.NEGATIVE])
+
+
+@pytest.mark.parametrize("who", ["admin", "handler"])
+@negative_schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_invalid_input_never_causes_a_server_error(case, tokens, who) -> None:  # type: ignore[no-untyped-def]
+    headers = {"Authorization": f"Token {tokens[who]}"}
+    case.call_and_validate(headers=headers, checks=[not_a_server_error, content_type_conformance])

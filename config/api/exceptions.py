@@ -8,9 +8,13 @@ Messages are translated: Chinese by default, English with ``Accept-Language: en`
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as django_gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -26,9 +30,45 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+JSON_POSITION = re.compile(r"line (\d+) column (\d+)")
+NOT_FOUND_MODEL = re.compile(r"^No (\w+) matches the given query\.$")
+
+
+def _not_found(exc: Http404) -> exceptions.NotFound:
+    """Django's ``get_object_or_404`` says "No Ticket matches the given query." in English whatever
+    the request's language; say it in the request's language, naming what was looked for."""
+    named = NOT_FOUND_MODEL.match(str(exc))
+    if named is not None:
+        for model in apps.get_models():
+            if model._meta.object_name == named.group(1):
+                return exceptions.NotFound(
+                    django_gettext("No %(verbose_name)s found matching the query")
+                    % {"verbose_name": model._meta.verbose_name}
+                )
+    return exceptions.NotFound()
+
+
+def _parse_error(exc: exceptions.ParseError) -> exceptions.ParseError:
+    """DRF's JSON parser reports Python's English message; report it in the request's language."""
+    text = str(exc.detail)
+    if not text.startswith("JSON parse error"):
+        return exc
+    position = JSON_POSITION.search(text)
+    if position is None:
+        return exceptions.ParseError(_("The request body is not valid JSON."))
+    return exceptions.ParseError(
+        _("The request body is not valid JSON (line %(line)s, column %(column)s).")
+        % {"line": position.group(1), "column": position.group(2)}
+    )
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Http404):
+        exc = _not_found(exc)
+    elif isinstance(exc, exceptions.ParseError):
+        exc = _parse_error(exc)
     domain_status = getattr(exc, "http_status", None)
     if domain_status == status.HTTP_409_CONFLICT and not isinstance(exc, exceptions.APIException):
         exc = Conflict(detail=str(exc), code=getattr(exc, "code", "conflict"))

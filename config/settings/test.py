@@ -15,4 +15,5 @@ from .base import *  # noqa: F403
 # Hashing demo passwords with PBKDF2 would dominate the suite's run time.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
-DATABASES["default"]["TEST"] = {"NAME": "test_hotline12345"}  # noqa: F405
+# TEST_DATABASE_NAME lets two test runs on one machine use separate databases.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_hotline12345")}  # noqa: F405

@@ -44,6 +44,15 @@ def test_handler_signs_and_replies_then_callback_closes(page_as, live_url, cast)
     assert callback.locator(f"#callback-queue tr[data-ticket='{ticket.number}']").count() == 1
     callback.click("#next-call")
     assert "张三" in callback.locator("#caller-contact").inner_text()  # the callback role sees the caller
+    # Each radio button sits beside its own label, and a question's answers run along one line.
+    for value in ("1", "0"):
+        radio = callback.locator(f"input[name=contacted][value='{value}']").bounding_box()
+        text = callback.locator(f"label:has(input[name=contacted][value='{value}'])").bounding_box()
+        assert abs(radio["y"] + radio["height"] / 2 - (text["y"] + text["height"] / 2)) < 6
+        assert text["width"] < 120  # the label hugs its radio instead of spanning the form
+    yes = callback.locator("input[name=contacted][value='1']").bounding_box()
+    no = callback.locator("input[name=contacted][value='0']").bounding_box()
+    assert abs(yes["y"] - no["y"]) < 4
     callback.check("input[name=reached][value='1']")
     callback.check("input[name=contacted][value='1']")
     callback.check("input[name=resolved][value='1']")

@@ -67,7 +67,15 @@ def test_agent_logs_a_ticket_end_to_end(desk) -> None:  # type: ignore[no-untype
         first.caller_id,
     )
     assert ticket.urgency == "emergency"  # the sensitive word raised it
-    assert page.locator("#caller_phone").input_value() == ""  # ready for the next call
+    # Ready for the next call: no number, every category again, no route, no address note …
+    assert page.locator("#caller_phone").input_value() == ""
+    leaves = Category.objects.filter(level=3, is_active=True).count()
+    assert page.locator("#category option").count() == leaves
+    assert page.locator("#route-lead").count() == 0
+    assert page.locator("#address-note").inner_text() == ""
+    # … and the new number opens the ticket.
+    page.click(f"#created-ticket a:has-text('{number}')")
+    page.wait_for_url(f"**/desk/tickets/{ticket.pk}/")
     assert page.errors == []
 
 

@@ -23,6 +23,13 @@ def test_docs_load_their_assets_from_this_server(client) -> None:  # type: ignor
         client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
     )
     assert client.get("/api/v1/schema/?format=json").status_code == 200
+    # Nothing is fetched from another host (no fonts, logos, validator badges or CDNs).
+    import re
+
+    assert not re.search(r"(?:src|href)=[\"']?(?:https?:)?//", page)
+    assert '"validatorUrl": null' in page
+    # ReDoc fetched fonts from the internet; it is not served.
+    assert client.get("/api/v1/redoc/").status_code == 404
 
 
 @pytest.mark.django_db

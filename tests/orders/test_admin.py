@@ -72,3 +72,17 @@ def test_caller_masked_for_handlers_in_full_for_agents(cast) -> None:  # type: i
     assert "13911112222" not in handler_page
     agent_page = staff_client(cast.agent).get(f"/admin/orders/ticket/{ticket.pk}/change/").content.decode()
     assert "13911112222" in agent_page
+
+
+def test_a_closed_tickets_page_is_a_readable_read_only_record(cast) -> None:  # type: ignore[no-untyped-def]
+    ticket = cast.ticket_in(TicketState.CLOSED)
+    page = staff_client(cast.dispatcher).get(f"/admin/orders/ticket/{ticket.pk}/change/").content.decode()
+    # Nothing to edit: no due-time inputs, no save button.
+    for name in ("callback_due_at", "callback_next_at", "callback_next_step", "assessment_exempt"):
+        assert f'name="{name}' not in page, name
+    assert 'name="_save"' not in page
+    # Events read as sentences: the lead unit by name, states by label, no raw JSON.
+    assert "朝阳区望京街道办事处" in page
+    assert "已受理 → 已派单" in page
+    assert '{"lead_unit"' not in page
+    assert "&quot;lead_unit&quot;" not in page

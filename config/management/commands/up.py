@@ -1,8 +1,12 @@
 """Start the whole system on one machine: web, Celery worker and Celery beat.
 
-Migrates, loads the real reference data when the database has none, creates the demo users, then
-runs the three processes under honcho until Ctrl-C. On the embedded default this is SQLite and a
-file-based broker under ``var/``; with ``DATABASE_URL``/``CELERY_BROKER_URL`` set it uses those.
+Migrates, loads the real reference data when the database has none, then runs the three processes
+under honcho until Ctrl-C. On the embedded default this is SQLite and a file-based broker under
+``var/``; with ``DATABASE_URL``/``CELERY_BROKER_URL`` set it uses those.
+
+Demo users and tickets are created once, on an empty database (no users yet), and only when asked
+for (``--demo``) or when ``DEBUG`` is on — never by a production start, and never over a password
+someone has changed.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import sys
 import time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -29,7 +34,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reload-reference", action="store_true", help="Reload reference data even if present."
         )
-        parser.add_argument("--no-demo", action="store_true", help="Do not create demo users and data.")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="On an empty database, create demo users (password DEMO_PASSWORD) and demo tickets.",
+        )
+        parser.add_argument("--no-demo", action="store_true", help="Never create demo users and data.")
+        parser.add_argument("--demo-days", type=int, default=30, help="Days of demo tickets (default 30).")
         parser.add_argument(
             "--prepare-only", action="store_true", help="Prepare the database, start nothing."
         )
@@ -45,13 +56,17 @@ class Command(BaseCommand):
             call_command("load_reference", stdout=self.stdout)
         else:
             self.stdout.write("== reference data present (use --reload-reference to reload)")
-        if not options["no_demo"]:
-            self.stdout.write("== demo data")
-            call_command("seed_demo", stdout=self.stdout)
+        wanted = not options["no_demo"] and (options["demo"] or settings.DEBUG)
+        with_demo = wanted and not get_user_model().objects.exists()
+        if with_demo:
+            self.stdout.write("== demo data (an empty database)")
+            call_command("seed_demo", days=options["demo_days"], stdout=self.stdout)
+        elif wanted:
+            self.stdout.write("== demo data: the database has users already; nothing created or changed")
         self.stdout.write(f"== prepared in {time.monotonic() - started:.1f}s")
         if options["prepare_only"]:
             return
-        self._print_welcome(options["host"], options["port"], with_demo=not options["no_demo"])
+        self._print_welcome(options["host"], options["port"], with_demo=with_demo)
         self._run(options["host"], options["port"], options["web_workers"])
 
     def _print_welcome(self, host: str, port: int, *, with_demo: bool) -> None:
@@ -66,7 +81,7 @@ class Command(BaseCommand):
             f"    database: {engine}   broker: {broker}",
         ]
         if with_demo:
-            lines.append(f"  demo logins (password {settings.DEMO_PASSWORD}):")
+            lines.append(f"  demo logins (password {settings.DEMO_PASSWORD}; change them before real use):")
             lines.append(f"    {'admin':22} superuser")
             for demo in DEMO_USERS:
                 lines.append(f"    {demo.username:22} {demo.full_name} — {demo.role} @ {demo.unit_code}")
@@ -89,9 +104,11 @@ class Command(BaseCommand):
             "--threads 4 --timeout 60 --access-logfile - --access-logformat '%(m)s %(U)s %(s)s %(M)sms'",
             env=env,
         )
+        # Threads, not prefork: honcho stops a process by signalling its whole process group, and a
+        # prefork pool's children killed that way are logged as errors on every ordinary Ctrl-C.
         manager.add_process(
             "worker",
-            f"{python} -m celery -A config worker --loglevel INFO --concurrency 2 "
+            f"{python} -m celery -A config worker --loglevel INFO --pool threads --concurrency 4 "
             "--without-gossip --without-mingle",
             env=env,
         )

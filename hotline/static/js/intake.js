@@ -66,8 +66,7 @@
   var options = Array.prototype.slice.call($("category").options).map(function (o) {
     return { value: o.value, text: o.text, keywords: o.dataset.keywords || "" };
   });
-  $("category-search").addEventListener("input", function () {
-    var q = this.value.trim();
+  function filterCategories(q) {
     var select = $("category");
     select.innerHTML = "";
     options.filter(function (o) {
@@ -75,6 +74,10 @@
     }).forEach(function (o) {
       select.appendChild(el("option", { value: o.value, "data-keywords": o.keywords }, o.text));
     });
+    return select;
+  }
+  $("category-search").addEventListener("input", function () {
+    var select = filterCategories(this.value.trim());
     if (select.options.length === 1) { select.selectedIndex = 0; changed(); }
   });
   $("category-search").addEventListener("keydown", function (e) {
@@ -189,11 +192,17 @@
       }
       return Promise.resolve(follow).then(function (f) {
         result.innerHTML = "";
-        var text = t.created + " " + ticket.number + (note ? " — " + note : "");
-        if (f && !f.ok) { text += " — " + errorsText(f.data); }
-        var item = el("li", { "class": f && !f.ok ? "error" : "success", "id": "created-ticket", "data-number": ticket.number }, text);
+        var item = el("li", { "class": f && !f.ok ? "error" : "success", "id": "created-ticket", "data-number": ticket.number });
+        item.appendChild(document.createTextNode(t.created + " "));
+        item.appendChild(el("a", { href: form.dataset.ticketUrl.replace("/0/", "/" + ticket.id + "/") }, ticket.number));
+        var tail = (note ? " — " + note : "") + (f && !f.ok ? " — " + errorsText(f.data) : "");
+        if (tail) { item.appendChild(document.createTextNode(tail)); }
         result.appendChild(item);
         form.reset();
+        // A fresh form for the next caller: every category again, no route, no address note.
+        filterCategories("");
+        $("route-panel").textContent = $("route-panel").dataset.empty;
+        $("address-note").textContent = "";
         ["caller-panel", "sensitive-panel"].forEach(function (id) { $(id).hidden = true; });
         ["duplicates", "articles"].forEach(function (id) { $(id).innerHTML = ""; });
         $("chosen-action").textContent = ""; $("answer-article").value = ""; $("merge-parent").value = ""; $("reject-reason").value = "";
