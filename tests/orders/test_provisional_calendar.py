@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import Client
 from rest_framework.test import APIClient
 
 from dispatch.models import Category, Unit
@@ -69,6 +70,12 @@ def test_a_complex_ticket_is_dispatched_in_december_and_recomputed_when_the_noti
         handle = next(d for d in body["deadlines"] if d["clock"] == "handle")
         assert (handle["due_at"], handle["provisional"]) == ("2027-01-11T10:00:00+08:00", True)
         assert body["assignments"][0]["handle_due_provisional"] is True
+        # The pages mark it, with the reason in a tooltip.
+        page = Client()
+        page.force_login(cast.handler)
+        ticket_page = page.get(f"/desk/tickets/{ticket.pk}/").content.decode()
+        assert ticket_page.count('data-testid="provisional"') == 1  # handling, not sign-for
+        assert "暂按《全国年节及纪念日放假办法》推算" in ticket_page
 
         # The notice makes Saturday 9 January a working day: the deadline moves two days earlier.
         notice = tmp_path / "2027.txt"
