@@ -40,8 +40,8 @@ def load(count: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from dispatch.models import Region, Unit
-    from dispatch.selectors import category_leaves
+    from dispatch.directory.models import Region, Unit
+    from dispatch.directory.reads import category_leaves
     from evaluation.models import Callback
     from orders.models import Assignment, Ticket
 

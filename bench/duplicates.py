@@ -73,8 +73,8 @@ def load(count: int, now: dt.datetime) -> None:
     from bulk import copy_rows
     from django.db import connection
 
-    from dispatch.models import Region
-    from dispatch.selectors import category_leaves
+    from dispatch.directory.models import Region
+    from dispatch.directory.reads import category_leaves
     from orders.models import Caller, Ticket
     from orders.privacy import encrypt, phone_hash, phone_mask
 
@@ -145,7 +145,7 @@ def main() -> None:
     setup_django()
     from django.utils import timezone
 
-    from dispatch.models import Category, Region
+    from dispatch.directory.models import Category, Region
     from hotline.selectors import duplicates_for
     from orders.models import Ticket
 

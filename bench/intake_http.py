@@ -43,10 +43,10 @@ def prepare(agent_count: int) -> tuple[list[str], list[dict[str, object]]]:
     from django.contrib.auth.models import User
     from rest_framework.authtoken.models import Token
 
-    from dispatch.choices import MembershipRole
-    from dispatch.models import Region, Unit
-    from dispatch.selectors import category_leaves
-    from dispatch.services import membership_grant
+    from dispatch.directory.choices import MembershipRole
+    from dispatch.directory.models import Region, Unit
+    from dispatch.directory.reads import category_leaves
+    from dispatch.directory.services import membership_grant
 
     hotline = Unit.objects.get(code="HOTLINE")
     tokens = []

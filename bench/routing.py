@@ -25,9 +25,10 @@ from environment import GunicornServer, create_database, percentile, setup_djang
 
 def routing_throughput() -> None:
     from dispatch import routing
-    from dispatch.directory_cache import directory_cache_clear
-    from dispatch.models import Region
-    from dispatch.selectors import category_leaves, category_route_path, place_of, routing_snapshot
+    from dispatch.directory.cache import directory_cache_clear
+    from dispatch.directory.models import Region
+    from dispatch.directory.reads import category_leaves
+    from dispatch.selectors import category_route_path, place_of, routing_snapshot
 
     directory_cache_clear()
     began = time.perf_counter()
@@ -59,10 +60,10 @@ def dispatch_latency(count: int, port: int) -> None:
     from django.contrib.auth.models import User
     from rest_framework.authtoken.models import Token
 
-    from dispatch.choices import MembershipRole
-    from dispatch.models import Region, Unit
-    from dispatch.selectors import category_leaves
-    from dispatch.services import membership_grant
+    from dispatch.directory.choices import MembershipRole
+    from dispatch.directory.models import Region, Unit
+    from dispatch.directory.reads import category_leaves
+    from dispatch.directory.services import membership_grant
     from orders.services import ticket_create
 
     hotline = Unit.objects.get(code="HOTLINE")

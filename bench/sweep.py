@@ -31,8 +31,8 @@ def load(open_count: int, due_count: int, now: dt.datetime) -> None:
     from bulk import copy_rows, max_id
     from django.db import connection
 
-    from dispatch.models import Region, Unit
-    from dispatch.selectors import category_leaves
+    from dispatch.directory.models import Region, Unit
+    from dispatch.directory.reads import category_leaves
     from orders.models import Assignment, Ticket
 
     rng = random.Random(1)
@@ -105,7 +105,7 @@ def sweep_once(now: dt.datetime) -> tuple[float, int, dict[str, int]]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dispatch.directory_cache import directory_cache_clear
+    from dispatch.directory.cache import directory_cache_clear
     from orders.sweep import deadline_sweep
 
     directory_cache_clear()

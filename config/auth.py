@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
-from dispatch.access_cache import access_get, access_set
+from dispatch.directory.access_cache import access_get, access_set
 
 
 class CachedPermissionsBackend(ModelBackend):

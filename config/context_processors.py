@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
-from dispatch.directory_cache import cached
+from dispatch.directory.cache import cached
 from orders.access import ticket_scope
 from orders.calendar_recompute import provisional_warning_text
 from orders.sla import provisional_calendar_years

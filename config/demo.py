@@ -12,9 +12,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from dispatch.choices import MembershipRole
-from dispatch.models import Unit
-from dispatch.services import membership_grant
+from dispatch.directory.choices import MembershipRole
+from dispatch.directory.models import Unit
+from dispatch.directory.services import membership_grant
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib.auth.models import User
 
-from dispatch.models import Category, Unit
+from dispatch.directory.models import Category, Unit
 from hotline.models import Article
 from hotline.services import article_save
 

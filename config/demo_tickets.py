@@ -23,11 +23,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from dispatch.choices import MembershipRole, RegionKind, RegionLevel, UnitKind
-from dispatch.models import Category, Membership, Region, Unit
-from dispatch.selectors import category_leaves
+from dispatch.directory.choices import MembershipRole, RegionKind, RegionLevel, UnitKind
+from dispatch.directory.models import Category, Membership, Region, Unit
+from dispatch.directory.reads import category_leaves
+from dispatch.directory.services import membership_grant
 from dispatch.services import (
-    membership_grant,
     ticket_route_dispatch,
     ticket_route_suggest,
     whistle_raise,

@@ -111,7 +111,7 @@ def pages_for(user: AbstractBaseUser | AnonymousUser) -> list[Page]:
 
 
 def _works_for_a_unit(user: AbstractBaseUser | AnonymousUser) -> bool:
-    from dispatch.models import Membership
+    from dispatch.directory.models import Membership
 
     return bool(user.is_authenticated and Membership.objects.filter(user=user, is_active=True).exists())
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
-from dispatch.access_cache import access_changed_for_everyone
-from dispatch.choices import MembershipRole
+from dispatch.directory.access_cache import access_changed_for_everyone
+from dispatch.directory.choices import MembershipRole
 
 REFERENCE_VIEW = [
     "dispatch.view_whistle",

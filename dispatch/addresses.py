@@ -25,7 +25,6 @@ ROAD_AFTER = re.compile(r"[东西南北中一二三四五六七八九十]{0,2}(?
 # A shortened name that is itself a road's name (学院路, 金融街) followed by a house number is the road.
 HOUSE_NUMBER = re.compile(r"[0-9甲乙丙]+[号-]")
 STREET_SUFFIXES = ("街道", "地区", "回族乡", "满族乡", "蒙古族乡", "满族蒙古族乡", "镇", "乡")
-CITY_PREFIXES = ("北京市", "北京")
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,9 @@ def short_community_name(name: str) -> str | None:
 class AddressIndex:
     """Region names bucketed by their first two characters, for a scan of the address text."""
 
-    def __init__(self, names: Iterable[Name]) -> None:
+    def __init__(self, names: Iterable[Name], *, city_prefixes: Iterable[str] = ()) -> None:
+        # The city's own name written in front (北京市朝阳区…) says nothing about the place in it.
+        self.city_prefixes = tuple(sorted(city_prefixes, key=len, reverse=True))
         self.buckets: dict[str, list[Name]] = defaultdict(list)
         for name in names:
             if len(name.text) >= 2:
@@ -114,17 +115,17 @@ def _drop_contained(matches: list[Match]) -> list[Match]:
     return sorted(kept, key=lambda m: m.start)
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, city_prefixes: Iterable[str] = ()) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     text = re.sub(r"\s+", "", text)
-    for prefix in CITY_PREFIXES:
+    for prefix in city_prefixes:
         if text.startswith(prefix):
             return text[len(prefix) :]
     return text
 
 
 def resolve_address(text: str, index: AddressIndex) -> Resolution:
-    address = normalize(text)
+    address = normalize(text, index.city_prefixes)
     if not address:
         return Resolution(None, None, "none", "地址为空。")
     matches = index.scan(address)

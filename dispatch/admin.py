@@ -7,9 +7,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .directory_cache import directory_cache_clear
-from .models import (
-    AutoDispatchFailure,
+from dispatch.directory.cache import directory_cache_clear
+from dispatch.directory.models import (
     CatalogAssist,
     CatalogEntry,
     Category,
@@ -19,7 +18,8 @@ from .models import (
     RegionCodeHistory,
     Unit,
 )
-from .services import membership_grant, membership_revoke
+from dispatch.directory.services import membership_grant, membership_revoke
+from dispatch.models import AutoDispatchFailure
 
 
 class DirectoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

@@ -11,10 +11,9 @@ class DispatchConfig(AppConfig):
     def ready(self) -> None:
         # Dispatch sits above orders (DESIGN §2); it plugs its whistles into the lifecycle through
         # the hooks orders offers, so orders never imports dispatch's services.
+        from dispatch.selectors import summoned_tickets_q
+        from dispatch.services import whistles_close_on_reply
         from orders import selectors, services
-
-        from .selectors import summoned_tickets_q
-        from .services import whistles_close_on_reply
 
         if whistles_close_on_reply not in services.reply_hooks:
             services.reply_hooks.append(whistles_close_on_reply)

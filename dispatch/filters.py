@@ -5,9 +5,9 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
-from .choices import AssessmentGroup, RegionKind, RegionLevel, UnitFunction, UnitKind
-from .models import CatalogEntry, Category, Region, Unit
-from .selectors import region_search
+from dispatch.directory.choices import AssessmentGroup, RegionKind, RegionLevel, UnitFunction, UnitKind
+from dispatch.directory.models import CatalogEntry, Category, Region, Unit
+from dispatch.directory.reads import region_search
 
 
 class RegionFilterSet(django_filters.FilterSet):

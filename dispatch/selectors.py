@@ -1,4 +1,7 @@
-"""Reads of the directory. Reference data is visible to every signed-in user."""
+"""Reads of dispatch: routing decisions, whistles, addresses, dispatch statistics.
+
+The directory's own reads (regions, units, categories, the catalog) are in ``dispatch.directory.reads``.
+"""
 
 from __future__ import annotations
 
@@ -8,90 +11,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 
-from . import addresses, routing
-from .choices import REGION_LEVEL_DEPTH, RegionLevel, UnitFunction, UnitKind
-from .directory_cache import cached
-from .models import (
-    AutoDispatchFailure,
-    CatalogAssist,
-    CatalogEntry,
+from dispatch.directory.cache import cached
+from dispatch.directory.choices import REGION_LEVEL_DEPTH, RegionLevel, UnitFunction, UnitKind
+from dispatch.directory.models import (
     Category,
     Region,
     RegionAlias,
-    RegionCodeHistory,
     Unit,
-    Whistle,
-    WhistleSummons,
 )
+from dispatch.models import AutoDispatchFailure, Whistle, WhistleSummons
 
-
-def region_list() -> QuerySet[Region]:
-    return Region.objects.select_related("parent").order_by("code")
-
-
-def region_get_by_code(code: str) -> Region | None:
-    """The region with this code today, following the code history for superseded codes."""
-    # The parent chain comes along (a ticket keeps its district and street); district boundary
-    # polygons do not.
-    region = (
-        Region.objects.select_related("parent__parent")
-        .defer("boundary", "parent__boundary", "parent__parent__boundary")
-        .filter(code=code)
-        .first()
-    )
-    if region is not None:
-        return region
-    former = (
-        RegionCodeHistory.objects.select_related("region__parent__parent")
-        .defer("region__boundary", "region__parent__boundary", "region__parent__parent__boundary")
-        .filter(code=code)
-        .first()
-    )
-    return former.region if former else None
-
-
-def region_search(q: str) -> Q:
-    """Match a region by its name or any alias."""
-    return Q(name__icontains=q) | Q(aliases__name__icontains=q)
-
-
-def region_ancestor_at(region: Region, level: str) -> Region | None:
-    """The region itself or its ancestor at ``level`` (e.g. the street of a community)."""
-    node: Region | None = region
-    while node is not None and node.level != level:
-        node = node.parent
-    return node
-
-
-def unit_list() -> QuerySet[Unit]:
-    return Unit.objects.select_related("region", "parent").order_by("code")
-
-
-def category_list() -> QuerySet[Category]:
-    has_children = Category.objects.filter(parent=OuterRef("pk"), is_active=True)
-    return (
-        Category.objects.select_related("parent").annotate(has_children=Exists(has_children)).order_by("path")
-    )
-
-
-def category_leaves() -> QuerySet[Category]:
-    active_children = Category.objects.filter(parent=OuterRef("pk"), is_active=True)
-    return category_list().filter(~Exists(active_children), level=3, is_active=True)
-
-
-def catalog_list() -> QuerySet[CatalogEntry]:
-    return (
-        CatalogEntry.objects.select_related("category", "region", "lead_unit")
-        .prefetch_related(Prefetch("assists", queryset=CatalogAssist.objects.select_related("unit")))
-        .order_by("category__path", "region__path", "pk")
-    )
-
-
-def district_list() -> QuerySet[Region]:
-    return Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code")
-
+from . import addresses, routing
+from .directory.jurisdiction import jurisdiction
+from .directory.reads import catalog_list, region_names
 
 # ------------------------------------------------------------------------------------ routing
 
@@ -156,15 +90,6 @@ def _routing_snapshot_load() -> tuple[list[routing.Entry], routing.Directory]:
         for e in catalog_list().filter(is_active=True, category__is_active=True)
     ]
     return entries, directory
-
-
-def region_names() -> dict[str, str]:
-    """Code → name of the city, districts and streets (communities are named by the ticket)."""
-    return cached(
-        "region",
-        "names",
-        lambda: dict(Region.objects.exclude(level=RegionLevel.COMMUNITY).values_list("code", "name")),
-    )
 
 
 def place_of(region: Region) -> routing.Place:
@@ -289,7 +214,7 @@ def _address_index_load() -> addresses.AddressIndex:
             short = addresses.short_street_name(alias) if aliased.level == RegionLevel.STREET else None
             if short:
                 add(aliased, short, exact=False)
-    return addresses.AddressIndex(names)
+    return addresses.AddressIndex(names, city_prefixes=jurisdiction().address_prefixes)
 
 
 def address_resolve(text: str) -> addresses.Resolution:

@@ -12,11 +12,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dispatch.choices import AutoDispatchFailureReason, WhistleCloseReason, WhistleGrade, WhistleStatus
+from dispatch.directory.choices import MembershipRole, UnitKind
+from dispatch.directory.models import Unit
+from dispatch.directory.services import membership_grant
+from dispatch.models import AutoDispatchFailure, Whistle, WhistleSummons
+from dispatch.selectors import route_for
 from orders import clock, sla
 from orders import services as ticket_services
 from orders.access import ticket_scope
@@ -26,57 +32,13 @@ from orders.exceptions import TicketConflict
 from orders.models import Ticket
 from orders.selectors import units_with_approved_return
 
-from .access_cache import access_changed
-from .choices import (
-    AutoDispatchFailureReason,
-    MembershipRole,
-    UnitKind,
-    WhistleCloseReason,
-    WhistleGrade,
-    WhistleStatus,
-)
-from .models import AutoDispatchFailure, Membership, Unit, Whistle, WhistleSummons
 from .routing import Decision
-from .selectors import route_for
 
 logger = logging.getLogger(__name__)
 
 SYSTEM_USERNAME = "hotline-system"
 AUTO_DISPATCH_MAX_BACKOFF = dt.timedelta(hours=1)
 SUMMONABLE_KINDS = (UnitKind.DISTRICT_DEPARTMENT, UnitKind.MUNICIPAL_DEPARTMENT, UnitKind.ENTERPRISE)
-
-
-# -------------------------------------------------------------------------------- memberships
-
-
-@transaction.atomic
-def membership_grant(*, user: User, unit: Unit, role: str) -> Membership:
-    """Let ``user`` work for ``unit`` in ``role``; the role's group carries its permissions."""
-    role = MembershipRole(role)
-    membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
-    if not created and not membership.is_active:
-        membership.is_active = True
-        membership.save(update_fields=["is_active"])
-    group, _ = Group.objects.get_or_create(name=role)
-    user.groups.add(group)
-    transaction.on_commit(lambda: access_changed(user.pk))
-    access_changed(user.pk)
-    return membership
-
-
-@transaction.atomic
-def membership_revoke(*, membership: Membership) -> None:
-    """End a membership; the user leaves the role's group when no active membership needs it."""
-    membership.is_active = False
-    membership.save(update_fields=["is_active"])
-    still_needed = Membership.objects.filter(
-        user=membership.user, role=membership.role, is_active=True
-    ).exists()
-    if not still_needed:
-        membership.user.groups.remove(*Group.objects.filter(name=membership.role))
-    user_id = membership.user_id
-    transaction.on_commit(lambda: access_changed(user_id))
-    access_changed(user_id)
 
 
 def system_user() -> User:

@@ -18,7 +18,7 @@ from django.conf import settings
 )
 def auto_dispatch_task(ticket_id: int) -> bool:
     """Dispatch one ticket of an auto-dispatch category by the catalog (no-op if no longer received)."""
-    from .services import ticket_auto_dispatch_isolated
+    from dispatch.services import ticket_auto_dispatch_isolated
 
     return ticket_auto_dispatch_isolated(ticket_id=ticket_id) is not None
 
@@ -26,7 +26,7 @@ def auto_dispatch_task(ticket_id: int) -> bool:
 @shared_task(name="dispatch.auto_dispatch_catch_up", acks_late=True, ignore_result=True)
 def auto_dispatch_catch_up_task() -> int:
     """Dispatch auto-dispatch tickets whose message was lost; the database says which."""
-    from .services import tickets_auto_dispatch_pending
+    from dispatch.services import tickets_auto_dispatch_pending
 
     return tickets_auto_dispatch_pending(
         older_than=dt.timedelta(seconds=settings.AUTO_DISPATCH_CATCH_UP_SECONDS)

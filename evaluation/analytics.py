@@ -11,8 +11,8 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from dispatch.choices import RegionLevel
-from dispatch.models import Region
+from dispatch.directory.choices import RegionLevel
+from dispatch.directory.models import Region
 from orders.choices import Channel, TicketState
 from orders.models import Ticket
 

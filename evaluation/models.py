@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.choices import AssessmentGroup
+from dispatch.directory.choices import AssessmentGroup
 
 from .choices import (
     AppealReason,

@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from dispatch.choices import RegionLevel
-from dispatch.models import Region, Unit
+from dispatch.directory.choices import RegionLevel
+from dispatch.directory.models import Region, Unit
 from orders.access import ticket_scope
 from orders.choices import Channel, TicketState
 from orders.models import Ticket, TicketEvent
@@ -36,7 +36,7 @@ def visible_unit_ids(user: Any) -> frozenset[int] | None:
     if sees_all_scores(user):
         return None
     scope = ticket_scope(user)
-    from dispatch.models import Membership
+    from dispatch.directory.models import Membership
 
     members = frozenset(
         Membership.objects.filter(user=user, is_active=True).values_list("unit_id", flat=True)

@@ -19,8 +19,8 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dispatch.choices import AssessmentGroup, DemandType, RegionLevel, UnitKind
-from dispatch.models import Category, Membership, Region, Unit
+from dispatch.directory.choices import AssessmentGroup, DemandType, RegionLevel, UnitKind
+from dispatch.directory.models import Category, Membership, Region, Unit
 from dispatch.selectors import dispatch_statistics
 from orders import clock
 from orders import services as ticket_services

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dispatch.choices import AssessmentGroup
-from dispatch.models import Unit
+from dispatch.directory.choices import AssessmentGroup
+from dispatch.directory.models import Unit
 
 from . import exports, scoring, selectors, services
 from .models import PeriodScore

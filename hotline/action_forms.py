@@ -6,8 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.choices import UnitKind, WhistleGrade
-from dispatch.models import Unit
+from dispatch.choices import WhistleGrade
+from dispatch.directory.choices import UnitKind
+from dispatch.directory.models import Unit
 from dispatch.services import whistle_end, whistle_raise
 from orders.action_forms import TICKET_ACTIONS, NoteForm, TicketAction
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.choices import UrgencyTier
+from dispatch.directory.choices import UrgencyTier
 
 from .choices import CallerFlagStatus, SensitiveKind
 

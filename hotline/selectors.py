@@ -8,8 +8,9 @@ from typing import Any
 
 from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 
-from dispatch.models import Category, Region, WhistleSummons
-from dispatch.selectors import region_ancestor_at
+from dispatch.directory.models import Category, Region
+from dispatch.directory.reads import region_ancestor_at
+from dispatch.models import WhistleSummons
 from orders.access import ticket_scope
 from orders.choices import TicketState
 from orders.models import Assignment, Caller, Notice, Ticket, TicketEvent

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dispatch.choices import UnitKind
-from dispatch.models import Category, Unit
+from dispatch.directory.choices import UnitKind
+from dispatch.directory.models import Category, Unit
 from dispatch.tasks import auto_dispatch_task
 from orders import clock
 from orders import services as ticket_services

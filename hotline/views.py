@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dispatch.choices import DemandType, RegionLevel
-from dispatch.models import Region
-from dispatch.selectors import category_leaves, district_list
+from dispatch.directory.choices import DemandType, RegionLevel
+from dispatch.directory.models import Region
+from dispatch.directory.reads import category_leaves, district_list
 from dispatch.services import whistle_report
 from orders import clock
 from orders import services as ticket_services

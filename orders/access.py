@@ -16,8 +16,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from dispatch.access_cache import access_get, access_set
-from dispatch.choices import MembershipRole, UnitKind
+from dispatch.directory.access_cache import access_get, access_set
+from dispatch.directory.choices import MembershipRole, UnitKind
 
 SCOPE_CACHE_ATTRIBUTE = "_ticket_scope"
 WHISTLING_UNIT_KINDS = (UnitKind.STREET_OFFICE, UnitKind.ZONE_ADMIN)
@@ -57,7 +57,7 @@ def ticket_scope(user: Any) -> TicketScope:
 
 
 def _compute_scope(user: Any) -> TicketScope:
-    from dispatch.models import Membership, Unit
+    from dispatch.directory.models import Membership, Unit
 
     if user is None or not getattr(user, "is_authenticated", False):
         return TicketScope(False, frozenset(), frozenset())

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.models import Unit
+from dispatch.directory.models import Unit
 
 from . import services
 from .choices import RejectReason, ReturnReason

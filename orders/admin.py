@@ -19,7 +19,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.directory_cache import directory_cache_clear
+from dispatch.directory.cache import directory_cache_clear
 
 from .action_forms import TICKET_ACTIONS
 from .event_display import event_details

@@ -198,7 +198,7 @@ def _reschedule(row: Any, clock: str, start: dt.datetime, old_due: dt.datetime, 
 
 
 def _hotline_unit_id() -> int | None:
-    from dispatch.models import Unit
+    from dispatch.directory.models import Unit
 
     return Unit.objects.filter(code=settings.HOTLINE_UNIT_CODE).values_list("pk", flat=True).first()
 
@@ -212,8 +212,8 @@ def calendar_watch(*, today: dt.date | None = None) -> dict[str, Any]:
     """Daily: store this year's and next year's provisional schedules if they have none, and from
     1 November tell supervisors' units and the hotline centre — once each — that next year is still
     provisional. Idempotent."""
-    from dispatch.choices import MembershipRole
-    from dispatch.models import Membership
+    from dispatch.directory.choices import MembershipRole
+    from dispatch.directory.models import Membership
 
     today = today or timezone.localdate()
     stored = sla.calendar_provisional_ensure(years=[today.year, today.year + 1])

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.choices import UrgencyTier
+from dispatch.directory.choices import UrgencyTier
 
 from .choices import (
     AssignmentEnd,

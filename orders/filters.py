@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.api.filters import IsoDateTimeFilter
-from dispatch.choices import DemandType, UrgencyTier
-from dispatch.models import Category, Region
+from dispatch.directory.choices import DemandType, UrgencyTier
+from dispatch.directory.models import Category, Region
 
 from .choices import Channel, TicketState
 from .models import Assignment, Ticket

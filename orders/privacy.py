@@ -18,17 +18,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from dispatch.directory.jurisdiction import jurisdiction
+
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
-# Area code 010 (Beijing) with 8 digits, or another area code (0 + 2-3 digits) with 7-8 digits.
-LANDLINE = re.compile(r"^(010\d{8}|0[2-9]\d{1,2}\d{7,8})$")
+# A two-digit area code (010, 020-029) with 8 digits, or a three-digit one (0 + 3 digits) with 7-8.
+LANDLINE = re.compile(r"^(0[12]\d\d{8}|0[3-9]\d{2}\d{7,8})$")
 SERVICE = re.compile(r"^(400|800)\d{7}$")
 
 
 def phone_normalize(raw: str) -> str:
     """The canonical digits of a Chinese phone number, or ValidationError.
 
-    Accepts ``+86``/``0086`` prefixes, spaces, dashes and brackets; a bare 8-digit number is a
-    Beijing landline (010).
+    Accepts ``+86``/``0086`` prefixes, spaces, dashes and brackets; a bare 7- or 8-digit number is a
+    landline of the jurisdiction's own area code (the profile's ``phone_area_code``).
     """
     digits = re.sub(r"[\s\-()（）]", "", raw or "")
     if digits.startswith("+86"):
@@ -37,8 +39,8 @@ def phone_normalize(raw: str) -> str:
         digits = digits[4:]
     if not digits.isdigit():
         raise ValidationError(_("A phone number has only digits, spaces and dashes."), code="phone_invalid")
-    if len(digits) == 8 and digits[0] != "0":
-        digits = "010" + digits
+    if len(digits) in (7, 8) and digits[0] != "0":
+        digits = jurisdiction().phone_area_code + digits
     if MOBILE.match(digits) or LANDLINE.match(digits) or SERVICE.match(digits):
         return digits
     raise ValidationError(
@@ -52,12 +54,11 @@ def phone_hash(normalized: str) -> str:
 
 
 def phone_mask(normalized: str) -> str:
-    """138****0000; 010****1234 for landlines."""
+    """138****0000; the area code and the last four digits of a landline (010****1234)."""
     if MOBILE.match(normalized):
         return f"{normalized[:3]}****{normalized[-4:]}"
-    if normalized.startswith("010"):
-        return f"010****{normalized[-4:]}"
-    return f"{normalized[:4]}****{normalized[-4:]}"
+    area = 3 if normalized[:2] in ("01", "02") else 4
+    return f"{normalized[:area]}****{normalized[-4:]}"
 
 
 def name_mask(name: str) -> str:

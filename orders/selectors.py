@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from dispatch.models import Membership, Whistle, WhistleSummons
+from dispatch.directory.models import Membership
+from dispatch.models import Whistle, WhistleSummons
 
 from .access import TicketScope, ticket_scope
 from .choices import ReturnDecision

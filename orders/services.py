@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
-from dispatch.choices import RegionLevel, UnitKind
-from dispatch.models import Category, Region, Unit
+from dispatch.directory.choices import RegionLevel, UnitKind
+from dispatch.directory.models import Category, Region, Unit
 
 from . import clock, sla
 from .access import required_permission, ticket_scope

@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dispatch.choices import UrgencyTier, WhistleGrade
-from dispatch.directory_cache import cached, directory_cache_clear
+from dispatch.choices import WhistleGrade
+from dispatch.directory.cache import cached, directory_cache_clear
+from dispatch.directory.choices import UrgencyTier
 
 from . import deadlines
 from .choices import OFFICIAL_CALENDAR_SOURCES, CalendarSource, DeadlineClock

@@ -34,8 +34,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dispatch.directory_cache import cached
-from dispatch.models import Unit, WhistleSummons
+from dispatch.directory.cache import cached
+from dispatch.directory.models import Unit
+from dispatch.models import WhistleSummons
 
 from .choices import DeadlineClock, DeadlineStep, EventKind, TicketState
 from .deadline_clocks import FIELDS, following_step

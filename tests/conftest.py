@@ -17,10 +17,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from rest_framework.test import APIClient
 
-from dispatch.choices import MembershipRole
-from dispatch.models import Region, Unit
-from dispatch.reference_data import categories_load, regions_load, units_load
-from dispatch.services import membership_grant
+from dispatch.directory.choices import MembershipRole
+from dispatch.directory.loaders import categories_load, regions_load, units_load
+from dispatch.directory.models import Region, Unit
+from dispatch.directory.services import membership_grant
 
 # Every test runs at this moment, with the clock ticking from there: inside the official 2026
 # calendar (the State Council had not published 2027's when this was written), on a weekday,
@@ -37,7 +37,7 @@ def _fixed_clock():  # type: ignore[no-untyped-def]
 @pytest.fixture(autouse=True)
 def _fresh_directory_cache():  # type: ignore[no-untyped-def]
     """Each test sees the directory as its own database has it."""
-    from dispatch.directory_cache import directory_cache_clear
+    from dispatch.directory.cache import directory_cache_clear
 
     directory_cache_clear()
     yield

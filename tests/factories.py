@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from dispatch.models import Category, Region, Unit
+from dispatch.directory.models import Category, Region, Unit
 from evaluation.choices import Satisfaction
 from evaluation.services import callback_record
 from orders import services

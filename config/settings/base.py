@@ -219,7 +219,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         f"{name}Enum": f"{module}.{name}"
         for module, names in {
-            "dispatch.choices": [
+            "dispatch.directory.choices": [
                 "RegionLevel",
                 "RegionKind",
                 "AliasKind",
@@ -355,6 +355,8 @@ if env_bool("HTTPS", False):
 # Demo password printed by `manage.py up`; only the demo loader uses it.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-12345")
 HOTLINE_UNIT_CODE = "HOTLINE"
+# The city this deployment serves: a folder under dispatch/data/ with profile.yaml and its data.
+JURISDICTION = os.environ.get("JURISDICTION", "beijing")
 
 # Callers' phone numbers and names are encrypted at rest (Fernet; the first key encrypts, all
 # keys decrypt, so keys can be rotated) and looked up through a keyed hash (HMAC-SHA256).

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from dispatch.models import (
+from dispatch.directory.models import (
     CatalogAssist,
     CatalogEntry,
     Category,

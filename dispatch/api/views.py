@@ -16,8 +16,10 @@ from rest_framework.response import Response
 from config.api.schema import CONFLICT
 from dispatch import selectors, services
 from dispatch.choices import WhistleStatus
+from dispatch.directory import reads
+from dispatch.directory.models import CatalogEntry, Category, Region, Unit
 from dispatch.filters import CatalogEntryFilterSet, CategoryFilterSet, RegionFilterSet, UnitFilterSet
-from dispatch.models import AutoDispatchFailure, CatalogEntry, Category, Region, Unit, WhistleSummons
+from dispatch.models import AutoDispatchFailure, WhistleSummons
 from orders.api.serializers import TicketRefSerializer, UnitBriefSerializer, WhistleSummonsSerializer
 
 from .serializers import (
@@ -39,7 +41,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet[Region]):
     ordering_fields = ["code", "name", "population"]
 
     def get_queryset(self) -> QuerySet[Region]:
-        queryset = selectors.region_list()
+        queryset = reads.region_list()
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("aliases", "code_history")
         return queryset
@@ -51,7 +53,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet[Region]):
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def boundaries(self, request: Request) -> Response:
         """District boundaries as GeoJSON geometries (schematic; for internal maps only)."""
-        districts = selectors.district_list().exclude(boundary=None)
+        districts = reads.district_list().exclude(boundary=None)
         return Response(RegionBoundarySerializer(districts, many=True).data)
 
 
@@ -63,7 +65,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
     ordering_fields = ["code", "name"]
 
     def get_queryset(self) -> QuerySet[Unit]:
-        return selectors.unit_list()
+        return reads.unit_list()
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet[Category]):
@@ -75,7 +77,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet[Category]):
     ordering_fields = ["code", "name"]
 
     def get_queryset(self) -> QuerySet[Category]:
-        return selectors.category_list()
+        return reads.category_list()
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
@@ -113,7 +115,7 @@ class CatalogEntryViewSet(viewsets.ReadOnlyModelViewSet[CatalogEntry]):
     filterset_class = CatalogEntryFilterSet
 
     def get_queryset(self) -> QuerySet[CatalogEntry]:
-        return selectors.catalog_list()
+        return reads.catalog_list()
 
 
 class AddressResolutionSerializer(serializers.Serializer[Any]):

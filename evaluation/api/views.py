@@ -16,8 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api.schema import CONFLICT
-from dispatch.choices import AssessmentGroup
-from dispatch.models import Unit
+from dispatch.directory.choices import AssessmentGroup
+from dispatch.directory.models import Unit
 from evaluation import scoring, selectors, services
 from evaluation.models import Appeal, Callback, EarlyWarning, PeriodScore
 from orders.api.views import transition_schema

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dispatch.choices import DemandType, UrgencyTier
-from dispatch.directory_cache import category_by_code, region_by_code
-from dispatch.models import Category, Region, Unit, Whistle, WhistleSummons
+from dispatch.directory.cache import category_by_code, region_by_code
+from dispatch.directory.choices import DemandType, UrgencyTier
+from dispatch.directory.models import Category, Region, Unit
+from dispatch.models import Whistle, WhistleSummons
 from orders.choices import AssignmentRole, Channel, RejectReason, ReturnReason, TicketState
 from orders.models import Assignment, ExtensionRequest, Notice, ReturnRequest, Ticket, TicketEvent
 from orders.privacy import decrypt

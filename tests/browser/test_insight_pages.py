@@ -35,7 +35,7 @@ def test_supervisor_handles_a_warning(page_as, live_url, planted, make_user) -> 
 def test_insight_dashboard_renders_its_charts(page_as, live_url, cast, make_user) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt
 
-    from dispatch.models import Category, Region
+    from dispatch.directory.models import Category, Region
     from evaluation.services import period_scores_compute
     from orders import clock
     from tests.evaluation.helpers import closed_with

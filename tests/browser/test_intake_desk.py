@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from dispatch.models import Category, Unit
+from dispatch.directory.models import Category, Unit
 from hotline.services import article_save
 from orders.choices import TicketState
 from orders.models import Ticket

@@ -73,7 +73,7 @@ def test_the_district_decides_between_namesakes() -> None:
 
 
 def test_normalisation() -> None:
-    assert addresses.normalize(" 北京市 朝阳区　望京 ") == "朝阳区望京"
+    assert addresses.normalize(" 北京市 朝阳区　望京 ", ("北京市", "北京")) == "朝阳区望京"
     assert address_resolve("").confidence == "none"
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dispatch.models import Category, Region
+from dispatch.directory.models import Category, Region
 from dispatch.selectors import route_for
 
 SEED = Path(__file__).resolve().parents[2] / "dispatch" / "data" / "categories.yaml"

@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 
 from dispatch import services
 from dispatch.choices import WhistleStatus
-from dispatch.models import Category, Unit, Whistle, WhistleSummons
+from dispatch.directory.models import Category, Unit
+from dispatch.models import Whistle, WhistleSummons
 from dispatch.selectors import dispatch_statistics
 from orders import clock
 from orders.choices import EventKind, TicketState

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db.models import Count, Q
 
-from dispatch.choices import (
+from dispatch.directory.choices import (
     ADMINISTRATIVE_STREET_KINDS,
     AliasKind,
     AssessmentGroup,
@@ -13,9 +13,9 @@ from dispatch.choices import (
     RegionLevel,
     UnitKind,
 )
-from dispatch.models import CatalogEntry, Category, Region, RegionAlias, Unit
-from dispatch.reference_data import categories_load, community_name, regions_load, units_load
-from dispatch.selectors import category_leaves, region_get_by_code
+from dispatch.directory.loaders import categories_load, community_name, regions_load, units_load
+from dispatch.directory.models import CatalogEntry, Category, Region, RegionAlias, Unit
+from dispatch.directory.reads import category_leaves, region_get_by_code
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from dispatch.models import Category, Region, Unit
+from dispatch.directory.models import Category, Region, Unit
 from evaluation import analytics
 from evaluation.models import EarlyWarning
 from evaluation.services import proactive_ticket_create, topic_adopt

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from dispatch.models import Category, Region
+from dispatch.directory.models import Category, Region
 from evaluation.choices import Satisfaction, WarningStatus
 from evaluation.models import EarlyWarning
 from evaluation.services import warning_handle, warnings_scan

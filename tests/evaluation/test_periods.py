@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from dispatch.models import Unit
+from dispatch.directory.models import Unit
 from evaluation.choices import AppealStatus, Satisfaction
 from evaluation.models import AssessmentScheme, PeriodScore
 from evaluation.services import appeal_decide, appeal_file, period_scores_compute, periods_compute_due

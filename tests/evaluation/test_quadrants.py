@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dispatch.models import Unit
+from dispatch.directory.models import Unit
 from evaluation import quadrants
 from evaluation.models import AssessmentScheme, PeriodScore
 from orders import clock

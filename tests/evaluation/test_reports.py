@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from dispatch.models import Category, Region
+from dispatch.directory.models import Category, Region
 from evaluation.models import Report
 from evaluation.reports import window_ending_before
 from evaluation.services import reports_build_due

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from dispatch.models import Unit
+from dispatch.directory.models import Unit
 from dispatch.services import whistle_raise
 from orders.choices import TicketState
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from dispatch.models import Category, Unit
+from dispatch.directory.models import Category, Unit
 from hotline import sensitive, similarity
 from hotline.models import ArticleVersion
 from hotline.services import article_save, caller_flag_request, caller_flag_review, intake_ticket_create

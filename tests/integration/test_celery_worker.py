@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from dispatch.models import Category, Region
+from dispatch.directory.models import Category, Region
 from dispatch.tasks import auto_dispatch_catch_up_task
 from hotline.services import intake_ticket_create
 from orders.choices import TicketState

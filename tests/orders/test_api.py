@@ -206,7 +206,7 @@ def test_scoping_matrix(cast, make_user) -> None:  # type: ignore[no-untyped-def
             assert acting == 404, user.username  # outside the scope it does not exist
     # the assisting unit sees the ticket but may not sign for it
     assist_handler = make_user("handler", "E-heating")
-    from dispatch.models import Unit
+    from dispatch.directory.models import Unit
     from orders import services
 
     shared = cast.ticket_in(TicketState.RECEIVED)
@@ -243,7 +243,7 @@ def test_callers_are_masked_for_handlers_and_hidden_when_anonymous(cast) -> None
 
 
 def test_filters(cast, make_user) -> None:  # type: ignore[no-untyped-def]
-    from dispatch.models import Category, Region
+    from dispatch.directory.models import Category, Region
 
     heating = cast.ticket_in(TicketState.DISPATCHED)
     water = cast.ticket_in(

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
-from dispatch.models import Category, Unit
+from dispatch.directory.models import Category, Unit
 from orders import services, sla
 from orders.calendar_recompute import (
     PROVISIONAL_NOTICE_KIND,
@@ -155,7 +155,7 @@ def test_a_day_edited_by_an_administrator_counts(cast) -> None:  # type: ignore[
     assert CalendarYear.objects.get(year=2027).kind == CalendarSource.PROVISIONAL
     assert CalendarDay.objects.get(day=dt.date(2027, 2, 10)).source == CalendarSource.PROVISIONAL
     CalendarDay.objects.filter(day=dt.date(2027, 1, 1)).delete()  # say 1 January were a working day
-    from dispatch.directory_cache import directory_cache_clear
+    from dispatch.directory.cache import directory_cache_clear
 
     directory_cache_clear()
     calendar = sla.work_calendar()
@@ -183,7 +183,7 @@ def test_supervisors_are_warned_from_november_once(cast, make_user, client) -> N
     assert 'data-testid="calendar-banner"' not in client.get("/desk/inbox/").content.decode()
 
     sla.calendar_year_import(notice_text=NOTICE_2027_LATER)
-    from dispatch.directory_cache import directory_cache_clear
+    from dispatch.directory.cache import directory_cache_clear
 
     directory_cache_clear()
     client.force_login(supervisor)

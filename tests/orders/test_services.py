@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from dispatch.models import Category, Region, Unit
+from dispatch.directory.models import Category, Region, Unit
 from orders import services
 from orders.choices import AssignmentEnd, AssignmentRole, EventKind, ReturnDecision, TicketState
 from orders.exceptions import TicketConflict
@@ -65,7 +65,7 @@ def test_the_same_number_is_the_same_caller(cast) -> None:  # type: ignore[no-un
 
 
 def test_superseded_region_code_resolves(cast) -> None:  # type: ignore[no-untyped-def]
-    from dispatch.selectors import region_get_by_code
+    from dispatch.directory.reads import region_get_by_code
 
     ticket = cast.create(region=region_get_by_code("110105020"))
     assert ticket.region.code == "110105400"

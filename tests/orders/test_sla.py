@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework.test import APIClient
 
-from dispatch.models import Category, Unit
+from dispatch.directory.models import Category, Unit
 from orders import clock, services, sla
 from orders.choices import ClockStart, DeadlineStep, ExtensionDecision, TicketState
 from orders.exceptions import TicketConflict
@@ -120,7 +120,7 @@ def test_working_days_skip_the_weekend(cast) -> None:  # type: ignore[no-untyped
 
 def test_handling_clock_from_sign_for_when_the_policy_says_so(cast) -> None:  # type: ignore[no-untyped-def]
     SlaPolicy.objects.update(handling_clock_starts=ClockStart.SIGN)
-    from dispatch.directory_cache import directory_cache_clear
+    from dispatch.directory.cache import directory_cache_clear
 
     directory_cache_clear()
     with clock.frozen_at(local(2026, 11, 20, 10)):
@@ -162,7 +162,7 @@ def test_whistle_report_deadline_comes_from_the_policy(cast) -> None:  # type: i
     from dispatch.services import whistle_raise
 
     SlaPolicy.objects.update(whistle_critical_hours=6)
-    from dispatch.directory_cache import directory_cache_clear
+    from dispatch.directory.cache import directory_cache_clear
 
     directory_cache_clear()
     with clock.frozen_at(local(2026, 11, 20, 10)):
@@ -185,7 +185,7 @@ def test_a_newer_policy_applies_from_its_date(cast) -> None:  # type: ignore[no-
     for tier in old.tiers.all():
         tier.pk, tier.policy, tier.sign_value = None, newer, 1
         tier.save()
-    from dispatch.directory_cache import directory_cache_clear
+    from dispatch.directory.cache import directory_cache_clear
 
     directory_cache_clear()
     with clock.frozen_at(local(2026, 11, 30, 10)):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connections
 
-from dispatch.models import Unit
+from dispatch.directory.models import Unit
 from orders import clock, services
 from orders.choices import DeadlineStep, EventKind, TicketState
 from orders.models import DeadlineStepRecord, Notice

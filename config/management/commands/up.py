@@ -21,7 +21,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from config.demo import DEMO_USERS
-from dispatch.models import Region
+from dispatch.directory.models import Region
 
 
 class Command(BaseCommand):

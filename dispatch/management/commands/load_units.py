@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from dispatch.reference_data import units_load
+from dispatch.directory.loaders import units_load
 
 
 class Command(BaseCommand):

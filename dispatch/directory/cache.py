@@ -42,7 +42,7 @@ def directory_cache_clear() -> None:
 
 def region_by_code(code: str) -> Any:
     """The region with this code today (following superseded codes), with its parent chain."""
-    from .selectors import region_get_by_code
+    from .reads import region_get_by_code
 
     return cached("region", code, lambda: region_get_by_code(code))
 
