@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dispatch.directory.cache import cached
 from orders.access import ticket_scope
-from orders.calendar_recompute import provisional_warning_text
+from orders.services.calendar import provisional_warning_text
 from orders.sla import provisional_calendar_years
 
 

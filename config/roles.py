@@ -85,6 +85,7 @@ ASSESSMENT = [
     "evaluation.view_callbackattempt",
     "evaluation.view_appeal",
     "evaluation.decide_appeal",
+    "orders.set_assessment_exempt",
     "evaluation.view_periodscore",
     "evaluation.view_assessmentscheme",
     "evaluation.add_assessmentscheme",

@@ -27,3 +27,10 @@ class AutoDispatchFailureReason(models.TextChoices):
     NO_ROUTE = "no_route", _("The catalog names no unit")  # 目录无承办单位
     FALLBACK = "fallback", _("Only the fallback unit applies")  # 仅兜底单位，需人工判断
     ERROR = "error", _("Dispatch failed")  # 派单出错
+
+
+class DispatchEventKind(models.TextChoices):
+    """Events dispatch records on a ticket (registered with ``orders.event_kinds``)."""
+
+    WHISTLE_REPORT = "whistle_report", _("Department reported")  # 部门报到
+    WHISTLE_RATING = "whistle_rating", _("Department rated")  # 街乡评价部门

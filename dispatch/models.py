@@ -82,9 +82,8 @@ class WhistleSummons(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("summoned unit"), on_delete=models.PROTECT, related_name="whistle_summons"
     )
+    # What the department was asked (its deadline runs on its summoned assignment in ``orders``).
     report_by = models.DateTimeField(_("report by"))
-    report_next_step = models.CharField(_("next report step"), max_length=12, blank=True)
-    report_next_at = models.DateTimeField(_("next report step at"), null=True, blank=True)
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 
 from dispatch.directory.cache import cached
 from dispatch.directory.choices import REGION_LEVEL_DEPTH, RegionLevel, UnitFunction, UnitKind
@@ -22,6 +22,9 @@ from dispatch.directory.models import (
     Unit,
 )
 from dispatch.models import AutoDispatchFailure, Whistle, WhistleSummons
+from orders import selectors as orders_selectors
+from orders.access import ticket_scope
+from orders.models import Ticket
 
 from . import addresses, routing
 from .directory.jurisdiction import jurisdiction
@@ -123,18 +126,20 @@ def route_for(*, category: Category, region: Region, exclude: Iterable[int] = ()
 # ---------------------------------------------------------------------------------- whistles
 
 
-def summoned_tickets_q(scope: Any) -> Q:
-    """Tickets a unit was summoned to by a whistle: its handlers see them (read-only)."""
-    units = sorted(scope.visible_units)
-    if not units:
-        return Q(pk__in=[])
-    return Q(Exists(WhistleSummons.objects.filter(whistle__ticket=OuterRef("pk"), unit_id__in=units)))
+def ticket_detail_queryset(*, user: Any) -> QuerySet[Ticket]:
+    """A ticket as dispatch shows it: ``orders``' detail with its whistles and their summons."""
+    return orders_selectors.ticket_detail_queryset(user=user).prefetch_related(
+        Prefetch(
+            "whistles",
+            queryset=Whistle.objects.select_related("street_unit").prefetch_related(
+                Prefetch("summons", queryset=WhistleSummons.objects.select_related("unit"))
+            ),
+        ),
+    )
 
 
 def whistle_summons_for_user(*, user: Any) -> QuerySet[WhistleSummons]:
     """Summons a user may see: their unit's (summoned or whistling), or all for hotline roles."""
-    from orders.access import ticket_scope
-
     scope = ticket_scope(user)
     queryset = WhistleSummons.objects.select_related(
         "whistle__ticket", "whistle__street_unit", "unit"

@@ -31,3 +31,11 @@ def auto_dispatch_catch_up_task() -> int:
     return tickets_auto_dispatch_pending(
         older_than=dt.timedelta(seconds=settings.AUTO_DISPATCH_CATCH_UP_SECONDS)
     )
+
+
+@shared_task(name="dispatch.whistles_settle", acks_late=True, ignore_result=True)
+def whistles_settle_task() -> int:
+    """Close whistles whose ticket left ``escalated`` without dispatch's own step (idempotent)."""
+    from .services import whistles_settle
+
+    return whistles_settle()

@@ -9,4 +9,9 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Callback and assessment")
 
     def ready(self) -> None:
+        from orders.event_kinds import event_kinds_register
+
         from . import action_forms  # noqa: F401  (registers close/reopen on the ticket pages)
+        from .choices import EvaluationEventKind
+
+        event_kinds_register(EvaluationEventKind)

@@ -56,3 +56,11 @@ class ReportKind(models.TextChoices):
     DAILY = "daily", _("Daily")  # 日报
     WEEKLY = "weekly", _("Weekly")  # 周报
     MONTHLY = "monthly", _("Monthly")  # 月报
+
+
+class EvaluationEventKind(models.TextChoices):
+    """Events evaluation records on a ticket (registered with ``orders.event_kinds``)."""
+
+    CALLBACK_ATTEMPT = "callback_attempt", _("Callback attempt")  # 回访（未接通等）
+    APPEAL = "appeal", _("Appeal filed")  # 申诉
+    APPEAL_DECISION = "appeal_decision", _("Appeal decided")  # 申诉审核

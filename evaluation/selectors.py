@@ -6,14 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from dispatch.directory.choices import RegionLevel
+from dispatch.directory.choices import AssessmentGroup, RegionLevel
 from dispatch.directory.models import Region, Unit
 from orders.access import ticket_scope
-from orders.choices import Channel, TicketState
-from orders.models import Ticket, TicketEvent
+from orders.choices import AssignmentRole, Channel, ReturnDecision, TicketState
+from orders.models import Assignment, ReturnRequest, Ticket, TicketEvent
 from orders.selectors import scope_q
 
 from . import early_warning
@@ -233,3 +235,115 @@ def warnings_for_user(*, user: Any) -> QuerySet[EarlyWarning]:
     )
     codes = {path.split(".")[1] for path in districts if path and len(path.split(".")) > 1}
     return queryset.filter(district__code__in=sorted(codes))
+
+
+# ------------------------------------------------------------------------ assessment reads
+
+
+def scheme_for(group: str, day: dt.date) -> AssessmentScheme:
+    scheme = (
+        AssessmentScheme.objects.filter(group=group, is_active=True, effective_from__lte=day)
+        .order_by("-effective_from")
+        .first()
+    )
+    if scheme is None:
+        raise ValidationError(_("No assessment scheme is in force for this group; an assessor must add one."))
+    return scheme
+
+
+def callback_counts(group: str, since: dt.datetime, until: dt.datetime) -> dict[int, dict[str, int]]:
+    """The three-rate counts per assessed unit: one SQL pass with conditional aggregates."""
+    key = "district_unit" if group == AssessmentGroup.DISTRICT else "unit"
+    base = Callback.objects.filter(is_final=True, completed_at__gte=since, completed_at__lt=until).exclude(
+        outcome=CallbackOutcome.INHERITED
+    )
+    base = (
+        base.filter(district_unit__isnull=False)
+        if group == AssessmentGroup.DISTRICT
+        else base.filter(group=group)
+    )
+    counted = Q(ticket__assessment_exempt=False)
+    valid = counted & Q(valid=True)
+    rows = base.values(f"{key}_id").annotate(
+        callbacks=Count("pk"),
+        valid_callbacks=Count("pk", filter=valid),
+        unreachable=Count("pk", filter=Q(outcome=CallbackOutcome.UNREACHABLE) & counted),
+        exempt=Count("pk", filter=Q(ticket__assessment_exempt=True)),
+        contacted=Count("pk", filter=valid & Q(contacted=True)),
+        resolved=Count("pk", filter=valid & Q(resolved=True)),
+        satisfied=Count("pk", filter=valid & Q(satisfaction=Satisfaction.SATISFIED)),
+        basic=Count("pk", filter=valid & Q(satisfaction=Satisfaction.BASIC)),
+        unsatisfied=Count("pk", filter=valid & Q(satisfaction=Satisfaction.UNSATISFIED)),
+    )
+    return {row.pop(f"{key}_id"): row for row in rows}
+
+
+def unit_operations(
+    units: dict[int, Unit], group: str, since: dt.datetime, until: dt.datetime, now: dt.datetime
+) -> dict[int, dict[str, Any]]:
+    """On-time sign-for and handling, overdue, returns — SQL aggregates over lead assignments."""
+    lead = Assignment.objects.filter(role=AssignmentRole.LEAD, assigned_at__gte=since, assigned_at__lt=until)
+    key = "unit__parent_id" if group == AssessmentGroup.DISTRICT else "unit_id"
+    # only the group's own units (for districts, the units under each government)
+    in_group = lead.filter(**{f"{key}__in": sorted(units)})
+    cutoff = min(now, until)
+    sign_due = Q(sign_due_at__isnull=False) & (Q(signed_at__isnull=False) | Q(sign_due_at__lt=cutoff))
+    handle_due = Q(handle_due_at__isnull=False) & (Q(replied_at__isnull=False) | Q(handle_due_at__lt=cutoff))
+    rows = in_group.values(key).annotate(
+        led=Count("ticket_id", distinct=True),
+        sign_counted=Count("pk", filter=sign_due),
+        sign_on_time=Count("pk", filter=sign_due & Q(signed_at__lte=F("sign_due_at"))),
+        handle_counted=Count("pk", filter=handle_due),
+        handle_on_time=Count("pk", filter=handle_due & Q(replied_at__lte=F("handle_due_at"))),
+        overdue=Count(
+            "pk",
+            filter=Q(replied_at__gt=F("handle_due_at"))
+            | Q(replied_at__isnull=True, handle_due_at__lt=cutoff),
+        ),
+    )
+    stats = {row.pop(key): row for row in rows}
+    if group == AssessmentGroup.DISTRICT:  # the government's own tickets count too
+        for row in (
+            lead.filter(unit__assessment_group=AssessmentGroup.DISTRICT)
+            .values("unit_id")
+            .annotate(led=Count("ticket_id", distinct=True))
+        ):
+            entry = stats.setdefault(row["unit_id"], {"led": 0})
+            entry["led"] = entry.get("led", 0) + row["led"]
+    returns_key = "unit__parent_id" if group == AssessmentGroup.DISTRICT else "unit_id"
+    for row in (
+        ReturnRequest.objects.filter(
+            requested_at__gte=since,
+            requested_at__lt=until,
+            decision=ReturnDecision.APPROVED,
+            **{f"{returns_key}__in": sorted(units)},
+        )
+        .values(returns_key)
+        .annotate(n=Count("pk"))
+    ):
+        stats.setdefault(row[returns_key], {})["returned"] = row["n"]
+    return stats
+
+
+def volume_per_thousand(
+    units: dict[int, Unit], group: str, since: dt.datetime, until: dt.datetime
+) -> dict[int, float]:
+    """Tickets per 1,000 residents, where the unit's region has a population (districts)."""
+    if group != AssessmentGroup.DISTRICT:
+        return {}
+    population = dict(
+        Region.objects.filter(level=RegionLevel.DISTRICT, population__isnull=False).values_list(
+            "pk", "population"
+        )
+    )
+    volume = dict(
+        Ticket.objects.filter(created_at__gte=since, created_at__lt=until)
+        .values("district_id")
+        .annotate(n=Count("pk"))
+        .values_list("district_id", "n")
+    )
+    return {
+        unit.pk: 1000 * volume.get(unit.region_id, 0) / people
+        for unit in units.values()
+        if (people := population.get(unit.region_id))
+    }

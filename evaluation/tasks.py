@@ -28,7 +28,8 @@ def recompute_period_task(group: str, day: str) -> int:
     """Recompute one group's period after an appeal decision changed its inputs."""
     from .models import PeriodScore
     from .scoring import period_of
-    from .services import period_scores_compute, scheme_for
+    from .selectors import scheme_for
+    from .services import period_scores_compute
 
     when = dt.date.fromisoformat(day)
     start, _ = period_of(when, scheme_for(group, when).period_start_day)

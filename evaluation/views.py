@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from dispatch.directory.choices import AssessmentGroup
 from dispatch.directory.models import Unit
 
-from . import exports, scoring, selectors, services
+from . import exports, scoring, selectors
 from .models import PeriodScore
 
 SORTABLE = {
@@ -125,7 +125,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     period = _choice(request.GET.get("period"), labels, labels[-1] if labels else None)
     page = None
     if period is not None:
-        start_day = services.scheme_for(group, timezone.localdate()).period_start_day
+        start_day = selectors.scheme_for(group, timezone.localdate()).period_start_day
         start, end = scoring.period_from_label(period, start_day)
         callbacks = selectors.unit_callbacks(
             unit=unit, start=start, end=end, district=group == AssessmentGroup.DISTRICT

@@ -7,6 +7,3 @@ class HotlineConfig(AppConfig):
 
     name = "hotline"
     verbose_name = _("Hotline intake")
-
-    def ready(self) -> None:
-        from . import action_forms  # noqa: F401  (registers the whistle on the ticket pages)

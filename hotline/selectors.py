@@ -35,6 +35,8 @@ def inbox(*, user: Any) -> QuerySet[Assignment]:
     units = sorted(ticket_scope(user).handler_units)
     return (
         Assignment.objects.filter(unit_id__in=units, ended_at__isnull=True, ticket__state__in=OPEN_STATES)
+        # A summoned department sees its whistles in their own list (pending_summons), not here.
+        .exclude(role=AssignmentRole.SUMMONED)
         .select_related("ticket__category", "ticket__street", "ticket__district", "unit")
         .defer("ticket__street__boundary", "ticket__district__boundary")
         .annotate(

@@ -15,7 +15,7 @@ from dispatch.directory.models import Category, Unit
 from dispatch.tasks import auto_dispatch_task
 from orders import clock
 from orders import services as ticket_services
-from orders.exceptions import TicketConflict
+from orders.exceptions import Conflict
 from orders.hints import hint_after_commit
 from orders.models import Caller, Ticket
 from orders.services import CreatedTicket, ticket_create
@@ -70,7 +70,11 @@ def caller_flag_request(*, caller: Caller, by: User, reason: str, days: int) -> 
         raise ValidationError(errors)
     Caller.objects.select_for_update().get(pk=caller.pk)
     if CallerFlag.objects.filter(caller=caller, status=CallerFlagStatus.PENDING).exists():
-        raise TicketConflict(_("A flag for this caller is already waiting for review."), code="flag_pending")
+        raise Conflict(
+            _("A flag for this caller is already waiting for review."),
+            code="flag_pending",
+            subject="caller_flag",
+        )
     now = clock.now()
     return CallerFlag.objects.create(
         caller=caller,
@@ -91,7 +95,7 @@ def caller_flag_review(*, flag: CallerFlag | int, by: User, approve: bool, note:
     if flag.requested_by_id == by.pk:
         raise PermissionDenied(_("Someone other than the agent who asked reviews the flag."))
     if flag.status != CallerFlagStatus.PENDING:
-        raise TicketConflict(_("This flag has been reviewed."), code="flag_reviewed")
+        raise Conflict(_("This flag has been reviewed."), code="flag_reviewed", subject="caller_flag")
     if not approve and not note.strip():
         raise ValidationError({"note": _("Say why the flag is rejected.")})
     flag.status = CallerFlagStatus.APPROVED if approve else CallerFlagStatus.REJECTED

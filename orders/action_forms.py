@@ -1,7 +1,7 @@
 """The forms of the ticket actions and the registry that maps each FSM transition to its form and
 service. The admin's transition buttons and the people's desk pages both read ``TICKET_ACTIONS``;
-apps above ``orders`` add their own (``evaluation``: close/reopen with the callback's answers,
-``hotline``: the whistle) from their ``AppConfig.ready``."""
+apps above ``orders`` add their own (``dispatch``: the whistle and the result, ``evaluation``:
+close/reopen with the callback's answers) from their ``AppConfig.ready``."""
 
 from __future__ import annotations
 
@@ -88,7 +88,8 @@ class TicketAction:
     run: Callable[[Ticket, Any, dict[str, Any]], Any]
 
 
-# transition method name → button. Other apps add theirs (dispatch adds the whistle).
+# transition method name → button. The apps above add theirs from AppConfig.ready: dispatch the
+# whistle and the result (which ends a whistle), evaluation close and reopen (with the callback).
 TICKET_ACTIONS: dict[str, TicketAction] = {
     "dispatch": TicketAction(
         _("Dispatch"),
@@ -138,11 +139,6 @@ TICKET_ACTIONS: dict[str, TicketAction] = {
         _("Deny the return"),
         RequiredNoteForm,
         lambda t, u, d: services.ticket_deny_return(ticket=t, by=u, note=d["note"]),
-    ),
-    "reply": TicketAction(
-        _("Submit the result"),
-        ReplyForm,
-        lambda t, u, d: services.ticket_reply(ticket=t, by=u, result=d["result"]),
     ),
     # close and reopen take the callback's answers: evaluation/action_forms.py adds them.
 }

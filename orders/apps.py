@@ -7,3 +7,9 @@ class OrdersConfig(AppConfig):
 
     name = "orders"
     verbose_name = _("Work orders")
+
+    def ready(self) -> None:
+        from .choices import EventKind
+        from .event_kinds import event_kinds_register
+
+        event_kinds_register(EventKind)

@@ -81,6 +81,7 @@ class ReturnDecision(models.TextChoices):
 class AssignmentRole(models.TextChoices):
     LEAD = "lead", _("Lead")  # 主办
     ASSIST = "assist", _("Assist")  # 协办
+    SUMMONED = "summoned", _("Summoned by a whistle")  # 吹哨报到：被召集的部门
 
 
 class AssignmentEnd(models.TextChoices):
@@ -90,6 +91,7 @@ class AssignmentEnd(models.TextChoices):
     REASSIGNED = "reassigned", _("Reassigned")  # 改派
     MERGED = "merged", _("Merged")  # 并单
     CLOSED = "closed", _("Closed")  # 办结
+    WHISTLE_ENDED = "whistle_ended", _("Whistle ended")  # 吹哨结束（被召集部门退出）
 
 
 class EventKind(models.TextChoices):
@@ -115,12 +117,8 @@ class EventKind(models.TextChoices):
     EXTENSION_DENY = "extension_deny", _("Extension denied")  # 驳回延期
     DEADLINE = "deadline", _("Deadline step")  # 时限提醒、超期、催办、督办
     DEADLINE_MOVED = "deadline_moved", _("Deadline recomputed")  # 时限重算（节假日安排公布后）
-    CALLBACK_ATTEMPT = "callback_attempt", _("Callback attempt")  # 回访（未接通等）
-    APPEAL = "appeal", _("Appeal filed")  # 申诉
-    APPEAL_DECISION = "appeal_decision", _("Appeal decided")  # 申诉审核
-    WHISTLE_REPORT = "whistle_report", _("Department reported")  # 部门报到
-    WHISTLE_RATING = "whistle_rating", _("Department rated")  # 街乡评价部门
     SENSITIVE = "sensitive", _("Sensitive content")  # 敏感信息预警
+    ASSESSMENT_EXEMPT = "assessment_exempt", _("Assessment exemption")  # 不纳入考评（申诉成立等）
     NOTE = "note", _("Note")  # 备注
 
 

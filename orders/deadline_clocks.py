@@ -35,7 +35,10 @@ FIELDS = {
     DeadlineClock.CALLBACK: ClockFields(
         "handled_at", "callback_due_at", "callback_next_step", "callback_next_at", "callback_due_provisional"
     ),
-    DeadlineClock.REPORT: ClockFields(None, "report_by", "report_next_step", "report_next_at", None),
+    # A summoned department's report deadline runs on its assignment's handling columns.
+    DeadlineClock.REPORT: ClockFields(
+        "handle_started_at", "handle_due_at", "handle_next_step", "handle_next_at", "handle_due_provisional"
+    ),
 }
 
 

@@ -7,29 +7,22 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from dispatch.directory.models import Membership
-from dispatch.models import Whistle, WhistleSummons
 
 from .access import TicketScope, ticket_scope
 from .choices import ReturnDecision
 from .models import Assignment, ExtensionRequest, Notice, ReturnRequest, Ticket, TicketEvent
 
-# Other apps widen a scope (summoned departments see the whistled ticket): they register a
-# function returning a Q for the extra tickets a scope may see.
-extra_visibility: list[Any] = []
-
 
 def scope_q(scope: TicketScope) -> Q:
+    """The tickets a scope sees: all, or those its units hold or held in any role (lead, assist,
+    summoned by a whistle)."""
     if scope.everything:
         return Q()
     if not scope.visible_units:
-        q = Q(pk__in=[])
-    else:
-        q = Q(
-            Exists(Assignment.objects.filter(ticket=OuterRef("pk"), unit_id__in=sorted(scope.visible_units)))
-        )
-    for widen in extra_visibility:
-        q |= widen(scope)
-    return q
+        return Q(pk__in=[])
+    return Q(
+        Exists(Assignment.objects.filter(ticket=OuterRef("pk"), unit_id__in=sorted(scope.visible_units)))
+    )
 
 
 def ticket_list_for_user(*, user: Any) -> QuerySet[Ticket]:
@@ -64,12 +57,6 @@ def ticket_detail_queryset(*, user: Any) -> QuerySet[Ticket]:
         Prefetch("children", queryset=Ticket.objects.only("pk", "number", "state", "parent_id")),
         # The parent is rare and small: read it apart rather than join a whole second ticket row.
         Prefetch("parent", queryset=Ticket.objects.only("pk", "number", "state")),
-        Prefetch(
-            "whistles",
-            queryset=Whistle.objects.select_related("street_unit").prefetch_related(
-                Prefetch("summons", queryset=WhistleSummons.objects.select_related("unit"))
-            ),
-        ),
     )
 
 

@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dispatch.choices import WhistleGrade
 from dispatch.directory.cache import cached, directory_cache_clear
 from dispatch.directory.choices import UrgencyTier
 
@@ -39,6 +38,10 @@ HOLIDAY_NAMES = {
     "National Day": "国庆节",
     "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
 }
+
+
+# The two whistle grades the policy gives report hours for (dispatch.choices.WhistleGrade values).
+WHISTLE_ROUTINE, WHISTLE_CRITICAL = "routine", "critical"
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,8 @@ def _policies_load() -> list[tuple[dt.datetime, Policy]]:
             clock_starts=policy.handling_clock_starts,
             max_extensions=policy.max_extensions,
             whistle_hours={
-                WhistleGrade.ROUTINE: policy.whistle_routine_hours,
-                WhistleGrade.CRITICAL: policy.whistle_critical_hours,
+                WHISTLE_ROUTINE: policy.whistle_routine_hours,
+                WHISTLE_CRITICAL: policy.whistle_critical_hours,
             },
         )
         loaded.append((policy.effective_from, policy_data))
@@ -225,7 +228,7 @@ def calendar_year_import(*, notice_text: str, year: int | None = None) -> tuple[
     """Import a State Council notice for a year; replaces that year's days (provisional or not).
 
     Returns (year, days off, weekends worked). Deadlines computed over the year's provisional days
-    are recomputed afterwards by ``orders.calendar_recompute.provisional_deadlines_recompute`` (the
+    are recomputed afterwards by ``orders.services.calendar.provisional_deadlines_recompute`` (the
     management command runs it at once; the admin queues it; a periodic task catches up).
     """
     schedule = parse_notice(notice_text, year)

@@ -36,9 +36,8 @@ from django.utils.translation import gettext_lazy
 
 from dispatch.directory.cache import cached
 from dispatch.directory.models import Unit
-from dispatch.models import WhistleSummons
 
-from .choices import DeadlineClock, DeadlineStep, EventKind, TicketState
+from .choices import AssignmentRole, DeadlineClock, DeadlineStep, EventKind, TicketState
 from .deadline_clocks import FIELDS, following_step
 from .models import Assignment, DeadlineStepRecord, Notice, Ticket, TicketEvent
 
@@ -91,6 +90,8 @@ def _hotline_unit() -> int | None:
 
 
 def _due_assignments(clock: str, now: dt.datetime) -> list[Due]:
+    """Assignments whose next step is due. The handling columns of a summoned department's row
+    carry its whistle report deadline (部门报到): the step is recorded as that clock."""
     fields = FIELDS[DeadlineClock(clock)]
     assert fields.start is not None
     rows = list(
@@ -100,7 +101,9 @@ def _due_assignments(clock: str, now: dt.datetime) -> list[Due]:
     )
     return [
         Due(
-            clock,
+            DeadlineClock.REPORT
+            if r.role == AssignmentRole.SUMMONED and clock == DeadlineClock.HANDLE
+            else clock,
             r,
             r.pk,
             r.ticket_id,
@@ -137,28 +140,6 @@ def _due_callbacks(now: dt.datetime) -> list[Due]:
     ]
 
 
-def _due_reports(now: dt.datetime) -> list[Due]:
-    rows = list(
-        WhistleSummons.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("whistle")
-        .filter(report_next_at__lte=now, reported_at__isnull=True, whistle__status="open")
-        .order_by("report_next_at")[:BATCH]
-    )
-    return [
-        Due(
-            DeadlineClock.REPORT,
-            r,
-            r.pk,
-            r.whistle.ticket_id,
-            r.unit_id,
-            r.whistle.raised_at,
-            r.report_by,
-            r.report_next_step,
-        )
-        for r in rows
-    ]
-
-
 def _clear_stale(now: dt.datetime) -> None:
     """Clocks still scheduled on rows that no longer need them (defensive: services stop them)."""
     Assignment.objects.filter(sign_next_at__lte=now, ended_at__isnull=False).update(
@@ -170,9 +151,6 @@ def _clear_stale(now: dt.datetime) -> None:
     Ticket.objects.filter(callback_next_at__lte=now).exclude(state=TicketState.HANDLED).update(
         callback_next_step="", callback_next_at=None
     )
-    WhistleSummons.objects.filter(report_next_at__lte=now).exclude(
-        reported_at__isnull=True, whistle__status="open"
-    ).update(report_next_step="", report_next_at=None)
 
 
 # ------------------------------------------------------------------------------- the sweep
@@ -186,7 +164,6 @@ def deadline_sweep(*, now: dt.datetime | None = None, max_batches: int = 1000) -
     readers = [
         lambda: _due_assignments(DeadlineClock.SIGN, now),
         lambda: _due_assignments(DeadlineClock.HANDLE, now),
-        lambda: _due_reports(now),
         lambda: _due_callbacks(now),
     ]
     for read in readers:

@@ -32,7 +32,7 @@ def prepare_ticket_numbers_task() -> None:
 def calendar_watch_task() -> dict[str, object]:
     """Daily: provisional calendar years stored, the yearly warning sent once, flagged deadlines
     recomputed where their year now has the official schedule (the safety net after an import)."""
-    from .calendar_recompute import calendar_watch, provisional_deadlines_recompute
+    from .services.calendar import calendar_watch, provisional_deadlines_recompute
 
     watched = calendar_watch()
     watched["recomputed"] = dict(provisional_deadlines_recompute())
@@ -42,6 +42,6 @@ def calendar_watch_task() -> dict[str, object]:
 @shared_task(name="orders.recompute_provisional_deadlines", acks_late=True, ignore_result=True)
 def recompute_provisional_deadlines_task(year: int) -> dict[str, int]:
     """After a holiday notice is imported: recompute the deadlines that rested on its provisional days."""
-    from .calendar_recompute import provisional_deadlines_recompute
+    from .services.calendar import provisional_deadlines_recompute
 
     return dict(provisional_deadlines_recompute(year=year))

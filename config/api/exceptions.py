@@ -2,7 +2,8 @@
 
 - Django ``ValidationError`` → 400 with a message per field;
 - ``PermissionDenied`` → 403, ``Http404`` → 404 (DRF's defaults);
-- ``Conflict`` (a transition not allowed from the current state, a concurrent change) → 409.
+- a domain conflict (``orders.exceptions.Conflict``: a transition not allowed from the current
+  state, a concurrent change, an appeal already decided …) → 409, naming its ``subject``.
 Messages are translated: Chinese by default, English with ``Accept-Language: en``.
 """
 
@@ -70,9 +71,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, exceptions.ParseError):
         exc = _parse_error(exc)
     domain_status = getattr(exc, "http_status", None)
+    subject = getattr(exc, "subject", None)
     if domain_status == status.HTTP_409_CONFLICT and not isinstance(exc, exceptions.APIException):
         exc = Conflict(detail=str(exc), code=getattr(exc, "code", "conflict"))
     response = drf_exception_handler(exc, context)
+    if response is not None and subject and isinstance(response.data, dict):
+        response.data["subject"] = subject  # what conflicted: ticket, appeal, caller_flag …
     if response is not None and isinstance(exc, exceptions.APIException) and isinstance(response.data, dict):
         codes = exc.get_codes()
         if isinstance(codes, str) and "code" not in response.data:

@@ -19,6 +19,9 @@ ErrorSerializer = inline_serializer(
     fields={
         "detail": serializers.CharField(),
         "code": serializers.CharField(required=False),
+        "subject": serializers.CharField(
+            required=False, help_text="what conflicted (409): ticket, appeal, caller_flag, whistle …"
+        ),
     },
 )
 ValidationErrorSerializer = inline_serializer(

@@ -324,6 +324,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,  # every minute
         "options": {"expires": 55},
     },
+    "dispatch.whistles_settle": {
+        "task": "dispatch.whistles_settle",
+        "schedule": 300.0,  # whistles whose ticket left `escalated` another way
+        "options": {"expires": 290},
+    },
 }
 
 # ------------------------------------------------------------------------------ logging

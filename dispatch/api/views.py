@@ -20,7 +20,7 @@ from dispatch.directory import reads
 from dispatch.directory.models import CatalogEntry, Category, Region, Unit
 from dispatch.filters import CatalogEntryFilterSet, CategoryFilterSet, RegionFilterSet, UnitFilterSet
 from dispatch.models import AutoDispatchFailure, WhistleSummons
-from orders.api.serializers import TicketRefSerializer, UnitBriefSerializer, WhistleSummonsSerializer
+from orders.api.serializers import TicketRefSerializer, UnitBriefSerializer
 
 from .serializers import (
     CatalogEntrySerializer,
@@ -31,6 +31,7 @@ from .serializers import (
     RegionListSerializer,
     UnitSerializer,
 )
+from .tickets import WhistleSummonsSerializer
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet[Region]):

@@ -16,11 +16,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api.schema import CONFLICT
+from dispatch.api.tickets import DispatchTicketViewSetBase
+from dispatch.api.tickets import dispatch_transition_schema as transition_schema
 from dispatch.directory.choices import AssessmentGroup
 from dispatch.directory.models import Unit
 from evaluation import scoring, selectors, services
 from evaluation.models import Appeal, Callback, EarlyWarning, PeriodScore
-from orders.api.views import transition_schema
 from orders.models import Ticket
 from orders.selectors import caller_contact_visible
 
@@ -39,36 +40,34 @@ from .serializers import (
 )
 
 
-class TicketCallbackActions:
-    """回访 on the ticket viewset: record a call, close, reopen (mixed in by config/api_router.py).
+class TicketCallbackViewSet(DispatchTicketViewSetBase):
+    """回访 on ``/api/v1/tickets/{id}/…``: record a call, close, reopen (action routes only).
 
     ``close`` and ``reopen`` take the caller's answers: a ticket is never closed without a callback.
     """
 
     @transition_schema(CallbackInput, "回访 — record a call; close, reopen, or (not reached) try again later")
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def callback(self, request: Request, pk: str | None = None) -> Response:
         return self.run_transition(
             request,
             CallbackInput,
-            lambda t, d: services.callback_record(  # type: ignore[attr-defined]
-                ticket=t, by=request.user, **d
-            ),
+            lambda t, d: services.callback_record(ticket=t, by=request.user, **d),
         )
 
     @transition_schema(CloseInput, "办结 — the caller was reached; record the answers and close")
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         return self.run_transition(
             request,
             CloseInput,
-            lambda t, d: services.callback_record(  # type: ignore[attr-defined]
+            lambda t, d: services.callback_record(
                 ticket=t, by=request.user, reached=True, action="close", **d
             ),
         )
 
     @transition_schema(ReopenInput, "重办 — the caller was reached; record the answers and send it back")
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         def run(ticket: Ticket, data: dict[str, Any]) -> Any:
             reason = data.pop("reason")
@@ -76,7 +75,7 @@ class TicketCallbackActions:
                 ticket=ticket, by=request.user, reached=True, action="reopen", reopen_reason=reason, **data
             )
 
-        return self.run_transition(request, ReopenInput, run)  # type: ignore[attr-defined]
+        return self.run_transition(request, ReopenInput, run)
 
 
 class CallbackQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Ticket]):
@@ -252,7 +251,7 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet[PeriodScore]):
         label = query.validated_data["period"]
         try:
             start, end = scoring.period_from_label(
-                label, services.scheme_for(group, timezone.localdate()).period_start_day
+                label, selectors.scheme_for(group, timezone.localdate()).period_start_day
             )
         except ValueError as error:
             raise ValidationError({"period": [str(error)]}) from error
@@ -329,7 +328,7 @@ class EarlyWarningViewSet(viewsets.ReadOnlyModelViewSet[EarlyWarning]):
         return self._handle(request, close=False)
 
     @extend_schema(request=WarningHandleInput, responses={200: WarningSerializer, **CONFLICT})
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         return self._handle(request, close=True)
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from dispatch.directory.choices import DemandType, UrgencyTier
 from hotline.models import Article, CallerFlag
 from orders.api.serializers import (
     CategoryCodeField,
@@ -14,6 +15,7 @@ from orders.api.serializers import (
     UnitBriefSerializer,
     UnitCodeField,
 )
+from orders.choices import Channel
 from orders.privacy import phone_normalize
 
 TEXT_LIMIT = 4000
@@ -156,3 +158,25 @@ class PeriodQuery(serializers.Serializer[Any]):
         if attrs["until"] <= attrs["since"]:
             raise serializers.ValidationError({"until": _("The end must come after the start.")})
         return attrs
+
+
+class TicketCreateInput(serializers.Serializer[Any]):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    demand_type = serializers.ChoiceField(choices=DemandType.choices)
+    category = CategoryCodeField(help_text="leaf category code, e.g. 010501")
+    region = RegionCodeField(help_text="region code at the finest level known, e.g. 110105026")
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    longitude = serializers.FloatField(required=False, allow_null=True, default=None)
+    latitude = serializers.FloatField(required=False, allow_null=True, default=None)
+    content = serializers.CharField(max_length=TEXT_LIMIT)
+    caller_phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    caller_name = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    is_anonymous = serializers.BooleanField(required=False, default=False)
+    is_enterprise = serializers.BooleanField(required=False, default=False)
+    urgency = serializers.ChoiceField(
+        choices=UrgencyTier.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="defaults to the category's usual tier",
+    )

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -20,13 +20,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.schema import CONFLICT
-from dispatch.api.ticket_actions import route_data
+from dispatch.api.tickets import TicketViewSet as DispatchTicketViewSet
+from dispatch.api.tickets import TicketWithWhistlesSerializer as TicketDetailSerializer
+from dispatch.api.tickets import route_data
 from dispatch.selectors import route_for
 from hotline import selectors, sensitive, services
 from hotline.models import Article, CallerFlag
 from hotline.services import intake_ticket_create
 from orders import clock
-from orders.api.serializers import TicketCreateInput, TicketDetailSerializer
 
 from .serializers import (
     AnswerFromArticleInput,
@@ -43,13 +44,24 @@ from .serializers import (
     SensitiveInput,
     SensitiveResultSerializer,
     SuggestionSerializer,
+    TicketCreateInput,
 )
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
-class TicketIntakeMixin:
-    """Adds ``create`` to the ticket viewset: 受理, with an optional Idempotency-Key."""
+# orders' own steps, served here, answer with the ticket as this collection shows it.
+ORDERS_STEPS = ("answer", "reject", "merge", "accept", "request_return", "deny_return")
+
+
+@extend_schema_view(
+    **{name: extend_schema(responses={200: TicketDetailSerializer, **CONFLICT}) for name in ORDERS_STEPS}
+)
+class TicketViewSet(DispatchTicketViewSet):
+    """工单 — the ticket collection: 受理 (``POST``, with an optional Idempotency-Key), the reads and
+    the lifecycle steps of ``orders``, and 直接答复 from a knowledge-base article. Intake owns the
+    collection because it is where tickets come from; dispatch and evaluation register their own
+    actions on ``/tickets/{id}/…`` beside it."""
 
     @extend_schema(
         request=TicketCreateInput,
@@ -71,10 +83,21 @@ class TicketIntakeMixin:
         key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()[:128]
         outcome = intake_ticket_create(by=request.user, idempotency_key=key, **data.validated_data)
         ticket = outcome.ticket if outcome.created else outcome.ticket.pk
-        response = self.ticket_response(ticket, status_code=status.HTTP_201_CREATED)  # type: ignore[attr-defined]
+        response = self.ticket_response(ticket, status_code=status.HTTP_201_CREATED)
         if not outcome.created:
             response["Idempotent-Replayed"] = "true"
         return response
+
+    @extend_schema(request=AnswerFromArticleInput, responses={200: TicketDetailSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"], url_path="answer-from-article")
+    def answer_from_article(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            AnswerFromArticleInput,
+            lambda t, d: services.ticket_answer_from_article(
+                ticket=t, by=request.user, article=d["article"], note=d["note"]
+            ),
+        )
 
 
 # ----------------------------------------------------------------------------- intake assistance
@@ -84,21 +107,6 @@ def _open_to_intake(request: Request) -> None:
     """Caller data and intake aids are for the hotline roles that take calls."""
     if not request.user.has_perm("orders.view_caller_contact"):
         raise PermissionDenied
-
-
-class AnswerFromArticleAction:
-    """Mixed into the ticket viewset: 直接答复 from a knowledge-base article."""
-
-    @extend_schema(request=AnswerFromArticleInput, responses={200: TicketDetailSerializer, **CONFLICT})
-    @action(detail=True, methods=["post"], url_path="answer-from-article", filterset_class=None)
-    def answer_from_article(self, request: Request, pk: str | None = None) -> Response:
-        return self.run_transition(  # type: ignore[attr-defined]
-            request,
-            AnswerFromArticleInput,
-            lambda t, d: services.ticket_answer_from_article(
-                ticket=t, by=request.user, article=d["article"], note=d["note"]
-            ),
-        )
 
 
 class CallerLookupView(APIView):

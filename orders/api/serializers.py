@@ -12,7 +12,6 @@ from rest_framework import serializers
 from dispatch.directory.cache import category_by_code, region_by_code
 from dispatch.directory.choices import DemandType, UrgencyTier
 from dispatch.directory.models import Category, Region, Unit
-from dispatch.models import Whistle, WhistleSummons
 from orders.choices import AssignmentRole, Channel, RejectReason, ReturnReason, TicketState
 from orders.models import Assignment, ExtensionRequest, Notice, ReturnRequest, Ticket, TicketEvent
 from orders.privacy import decrypt
@@ -146,45 +145,6 @@ class ReturnRequestSerializer(serializers.ModelSerializer[ReturnRequest]):
         ]
 
 
-class WhistleSummonsSerializer(serializers.ModelSerializer[WhistleSummons]):
-    unit = UnitBriefSerializer(read_only=True)
-    reported_on_time = serializers.BooleanField(read_only=True, allow_null=True)
-
-    class Meta:
-        model = WhistleSummons
-        fields = [
-            "id",
-            "unit",
-            "report_by",
-            "reported_at",
-            "reported_on_time",
-            "report_note",
-            "arrived_on_site",
-            "rating",
-            "rating_comment",
-            "rated_at",
-        ]
-
-
-class WhistleSerializer(serializers.ModelSerializer[Whistle]):
-    street_unit = UnitBriefSerializer(read_only=True)
-    summons = WhistleSummonsSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Whistle
-        fields = [
-            "id",
-            "street_unit",
-            "grade",
-            "reason",
-            "status",
-            "raised_at",
-            "closed_at",
-            "close_reason",
-            "summons",
-        ]
-
-
 class ExtensionRequestSerializer(serializers.ModelSerializer[ExtensionRequest]):
     unit = UnitBriefSerializer(read_only=True)
 
@@ -229,7 +189,6 @@ class TicketDetailSerializer(TicketListSerializer):
     children = TicketRefSerializer(many=True, read_only=True)
     assignments = AssignmentSerializer(many=True, read_only=True)
     return_requests = ReturnRequestSerializer(many=True, read_only=True)
-    whistles = WhistleSerializer(many=True, read_only=True)
     extensions = ExtensionRequestSerializer(many=True, read_only=True)
     callback_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
     callback_due_provisional = serializers.BooleanField(read_only=True)
@@ -379,28 +338,6 @@ class RegionCodeField(serializers.Field):  # type: ignore[type-arg]
 
     def to_representation(self, value: Region) -> str:
         return value.code
-
-
-class TicketCreateInput(serializers.Serializer[Any]):
-    channel = serializers.ChoiceField(choices=Channel.choices)
-    demand_type = serializers.ChoiceField(choices=DemandType.choices)
-    category = CategoryCodeField(help_text="leaf category code, e.g. 010501")
-    region = RegionCodeField(help_text="region code at the finest level known, e.g. 110105026")
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    longitude = serializers.FloatField(required=False, allow_null=True, default=None)
-    latitude = serializers.FloatField(required=False, allow_null=True, default=None)
-    content = serializers.CharField(max_length=TEXT_LIMIT)
-    caller_phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    caller_name = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    is_anonymous = serializers.BooleanField(required=False, default=False)
-    is_enterprise = serializers.BooleanField(required=False, default=False)
-    urgency = serializers.ChoiceField(
-        choices=UrgencyTier.choices,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="defaults to the category's usual tier",
-    )
 
 
 class NoteInput(serializers.Serializer[Any]):

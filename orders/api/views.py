@@ -1,7 +1,8 @@
 """Tickets: read through list/detail, changed only through one POST action per transition.
 
 Each action: find the ticket in the user's scope (404 outside it) → validate the input (400) →
-call the service (403 / 409 from there) → answer with the ticket as it is now.
+call the service (403 / 409 from there) → answer with the ticket as it is now. ``TicketViewSetBase``
+is that plumbing, shared by the ticket actions of every app.
 """
 
 from __future__ import annotations
@@ -31,8 +32,6 @@ from .serializers import (
     NoteInput,
     NoticeSerializer,
     RejectInput,
-    ReopenInput,
-    ReplyInput,
     RequestReturnInput,
     RequiredNoteInput,
     TicketDetailSerializer,
@@ -43,39 +42,41 @@ from .serializers import (
 Service = Callable[[Ticket, dict[str, Any]], Any]
 
 
-def transition_schema(request: type[serializers.Serializer[Any]], summary: str) -> Any:
-    return extend_schema(
-        request=request,
-        responses={200: TicketDetailSerializer, **CONFLICT},
-        summary=summary,
-    )
+def transition_schema(
+    request: type[serializers.Serializer[Any]],
+    summary: str,
+    response: type[serializers.Serializer[Any]] = TicketDetailSerializer,
+) -> Any:
+    return extend_schema(request=request, responses={200: response, **CONFLICT}, summary=summary)
 
 
-class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Ticket]):
-    """工单. Lists are scoped: hotline roles see every ticket, a unit's handlers their unit's."""
+class TicketViewSetBase(viewsets.GenericViewSet[Ticket]):
+    """What every ticket endpoint shares, whichever app's actions it carries: find the ticket in
+    the user's scope (404 outside it), validate the input (400), call the service (403/409 from
+    there), answer with the ticket as it is now.
 
-    filterset_class = TicketFilterSet
-    ordering_fields = ["created_at", "number", "urgency", "state", "updated_at", "dispatched_at"]
-    ordering = ["-created_at"]
+    An app above ``orders`` that adds to what a ticket shows (``dispatch``: its whistles) sets
+    ``detail_serializer_class`` and overrides ``detail_queryset``.
+    """
+
+    detail_serializer_class: type[serializers.Serializer[Any]] = TicketDetailSerializer
+    filterset_class = None
 
     def get_queryset(self) -> QuerySet[Ticket]:
-        if self.action == "list":
-            return selectors.ticket_list_for_user(user=self.request.user)
-        if self.action == "retrieve":
-            return selectors.ticket_detail_queryset(user=self.request.user)
         # Actions only need to find the ticket in the user's scope (404 outside it); the service
         # locks and reads it, and the response reads it again in full.
         return selectors.ticket_scoped(user=self.request.user)
 
+    def detail_queryset(self) -> QuerySet[Ticket]:
+        return selectors.ticket_detail_queryset(user=self.request.user)
+
     def get_serializer_class(self) -> Any:
-        return TicketListSerializer if self.action == "list" else TicketDetailSerializer
+        return self.detail_serializer_class
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
         context["may_see_contact"] = selectors.caller_contact_visible(user=self.request.user)
         return context
-
-    # ------------------------------------------------------------------ plumbing of the actions
 
     def run_transition(
         self,
@@ -95,8 +96,33 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """The ticket as it is now: re-read through the user's scope, unless the caller hands over
         an instance it has just built in full (a new ticket)."""
         if not isinstance(ticket, Ticket):
-            ticket = selectors.ticket_detail_queryset(user=self.request.user).get(pk=ticket)
-        return Response(self.get_serializer(ticket).data, status=status_code)
+            ticket = self.detail_queryset().get(pk=ticket)
+        return Response(
+            self.detail_serializer_class(ticket, context=self.get_serializer_context()).data,
+            status=status_code,
+        )
+
+
+class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TicketViewSetBase):
+    """工单. Lists are scoped: hotline roles see every ticket, a unit's handlers their unit's.
+
+    Reads and the lifecycle steps of ``orders``; the apps above add theirs (``dispatch``: dispatch,
+    whistles, the result; ``evaluation``: callback; ``hotline``: intake), each registering its own.
+    """
+
+    filterset_class = TicketFilterSet
+    ordering_fields = ["created_at", "number", "urgency", "state", "updated_at", "dispatched_at"]
+    ordering = ["-created_at"]
+
+    def get_queryset(self) -> QuerySet[Ticket]:
+        if self.action == "list":
+            return selectors.ticket_list_for_user(user=self.request.user)
+        if self.action == "retrieve":
+            return self.detail_queryset()
+        return super().get_queryset()
+
+    def get_serializer_class(self) -> Any:
+        return TicketListSerializer if self.action == "list" else self.detail_serializer_class
 
     # ------------------------------------------------------------------------------- reads
 
@@ -172,25 +198,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             ),
         )
 
-    @transition_schema(ReplyInput, "办理反馈 — submit the result")
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def reply(self, request: Request, pk: str | None = None) -> Response:
-        return self.run_transition(
-            request,
-            ReplyInput,
-            lambda t, d: services.ticket_reply(ticket=t, by=request.user, result=d["result"]),
-        )
-
     # ---------------------------------------------------------------------- dispatcher side
-
-    @transition_schema(NoteInput, "同意退单 — approve a return; the ticket goes back for dispatch")
-    @action(detail=True, methods=["post"], url_path="approve-return", filterset_class=None)
-    def approve_return(self, request: Request, pk: str | None = None) -> Response:
-        return self.run_transition(
-            request,
-            NoteInput,
-            lambda t, d: services.ticket_approve_return(ticket=t, by=request.user, note=d["note"]),
-        )
 
     @transition_schema(RequiredNoteInput, "驳回退单 — deny a return; the unit keeps the ticket")
     @action(detail=True, methods=["post"], url_path="deny-return", filterset_class=None)
@@ -249,24 +257,6 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             ticket=ticket, by=request.user, approve=False, note=data.validated_data["note"]
         )
         return Response(ExtensionRequestSerializer(decided).data)
-
-    # ------------------------------------------------------------------------ callback side
-
-    @transition_schema(NoteInput, "办结 — close a handled ticket")
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def close(self, request: Request, pk: str | None = None) -> Response:
-        return self.run_transition(
-            request, NoteInput, lambda t, d: services.ticket_close(ticket=t, by=request.user, note=d["note"])
-        )
-
-    @transition_schema(ReopenInput, "重办 — send a handled ticket back for rework")
-    @action(detail=True, methods=["post"], filterset_class=None)
-    def reopen(self, request: Request, pk: str | None = None) -> Response:
-        return self.run_transition(
-            request,
-            ReopenInput,
-            lambda t, d: services.ticket_reopen(ticket=t, by=request.user, reason=d["reason"]),
-        )
 
 
 class NoticeFilterSet(django_filters.FilterSet):

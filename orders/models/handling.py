@@ -19,7 +19,8 @@ from .tickets import Ticket
 
 
 class Assignment(models.Model):
-    """承办关系: a unit holds a ticket as lead (主办) or assist (协办), with its times and deadlines."""
+    """承办关系: a unit holds a ticket as lead (主办), assist (协办) or summoned department (吹哨报到),
+    with its times and deadlines. Units see the tickets they hold or held (``orders.selectors``)."""
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="assignments"
@@ -27,7 +28,7 @@ class Assignment(models.Model):
     unit = models.ForeignKey(
         "dispatch.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
     )
-    role = models.CharField(_("role"), max_length=8, choices=AssignmentRole.choices)
+    role = models.CharField(_("role"), max_length=12, choices=AssignmentRole.choices)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assigned by"),
@@ -78,10 +79,11 @@ class Assignment(models.Model):
                 condition=Q(role=AssignmentRole.LEAD, ended_at__isnull=True),
                 name="assignment_one_active_lead",
             ),
+            # A unit holds a ticket once in each role (a department may assist and be summoned).
             models.UniqueConstraint(
-                fields=["ticket", "unit"],
+                fields=["ticket", "unit", "role"],
                 condition=Q(ended_at__isnull=True),
-                name="assignment_unit_once_active",
+                name="assignment_unit_role_once_active",
             ),
         ]
         indexes = [

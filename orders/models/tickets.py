@@ -177,6 +177,7 @@ class Ticket(FSMModelMixin, models.Model):
         ordering = ["-created_at"]
         permissions = [
             ("create_ticket", "Can log a demand as a ticket"),
+            ("set_assessment_exempt", "Can take a ticket out of the assessment"),
             ("answer_ticket", "Can answer a ticket directly"),
             ("reject_ticket", "Can refuse a ticket"),
             ("merge_ticket", "Can merge a ticket into another"),

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework.test import APIClient
 
 from dispatch import services
-from dispatch.choices import WhistleStatus
+from dispatch.choices import DispatchEventKind, WhistleStatus
 from dispatch.directory.models import Category, Unit
 from dispatch.models import Whistle, WhistleSummons
 from dispatch.selectors import dispatch_statistics
@@ -318,7 +318,11 @@ def test_summoned_department_sees_reports_and_is_rated(cast, make_user) -> None:
     )
     assert rated.json()["rating"] == 4
     kinds = list(ticket.events.values_list("kind", flat=True))
-    assert kinds[-3:] == [EventKind.WHISTLE, EventKind.WHISTLE_REPORT, EventKind.WHISTLE_RATING]
+    assert kinds[-3:] == [
+        EventKind.WHISTLE,
+        DispatchEventKind.WHISTLE_REPORT,
+        DispatchEventKind.WHISTLE_RATING,
+    ]
 
 
 def test_end_whistle_and_reply_close_the_whistle(cast) -> None:  # type: ignore[no-untyped-def]
@@ -341,7 +345,7 @@ def test_late_report_counts_as_late(cast, make_user) -> None:  # type: ignore[no
         services.whistle_report(summons=summons, by=make_user("handler", "D110105-housing"), note="迟到")
     summons.refresh_from_db()
     assert summons.reported_on_time is False
-    event = ticket.events.get(kind=EventKind.WHISTLE_REPORT)
+    event = ticket.events.get(kind=DispatchEventKind.WHISTLE_REPORT)
     assert event.payload["on_time"] is False
 
 

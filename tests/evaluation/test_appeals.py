@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from evaluation.choices import AppealStatus, Satisfaction
 from evaluation.services import appeal_decide, appeal_file
 from orders.choices import TicketState
-from orders.exceptions import TicketConflict
+from orders.exceptions import Conflict, TicketConflict
 
 from .helpers import closed_with
 
@@ -31,9 +31,9 @@ def test_the_assessed_unit_appeals(cast, closed) -> None:  # type: ignore[no-unt
         "S110105026",
         closed.pk,
     )
-    with pytest.raises(TicketConflict) as error:
+    with pytest.raises(Conflict) as error:
         appeal_file(ticket=closed, by=cast.handler, reason="unreasonable", evidence=EVIDENCE)
-    assert error.value.code == "appeal_pending"
+    assert (error.value.code, error.value.subject) == ("appeal_pending", "appeal")
 
 
 def test_another_unit_cannot_appeal(cast, make_user, closed) -> None:  # type: ignore[no-untyped-def]
@@ -77,8 +77,9 @@ def test_denial_needs_a_note_and_leaves_the_ticket_assessed(cast, closed) -> Non
     assert denied.status == AppealStatus.DENIED
     closed.refresh_from_db()
     assert closed.assessment_exempt is False
-    with pytest.raises(TicketConflict):
+    with pytest.raises(Conflict) as decided:
         appeal_decide(appeal=appeal, by=assessor, approve=True)
+    assert (decided.value.code, decided.value.subject) == ("appeal_decided", "appeal")
 
 
 def test_only_assessors_decide(cast, closed) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from evaluation.choices import CallbackOutcome, Satisfaction
+from evaluation.choices import CallbackOutcome, EvaluationEventKind, Satisfaction
 from evaluation.models import Callback, CallbackAttempt
 from evaluation.services import callback_record
 from orders import services
@@ -35,7 +35,7 @@ def test_unreachable_caller_closes_after_the_configured_attempts(cast, settings)
         3,
     )
     assert CallbackAttempt.objects.filter(callback=callback, reached=False).count() == 3
-    assert ticket.events.filter(kind=EventKind.CALLBACK_ATTEMPT).count() == 3
+    assert ticket.events.filter(kind=EvaluationEventKind.CALLBACK_ATTEMPT).count() == 3
     assert ticket.events.get(kind=EventKind.CLOSE).payload["callback"] == "unreachable"
 
 

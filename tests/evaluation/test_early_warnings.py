@@ -16,7 +16,7 @@ from evaluation.models import EarlyWarning
 from evaluation.services import warning_handle, warnings_scan
 from hotline.services import intake_ticket_create
 from orders import clock
-from orders.exceptions import TicketConflict
+from orders.exceptions import Conflict
 
 from .helpers import closed_with
 
@@ -138,8 +138,9 @@ def test_supervisors_acknowledge_and_close(planted, cast, make_user) -> None:  #
     supervisor = make_user("supervisor")
     acknowledged = warning_handle(warning=warning, by=supervisor, close=False, note="已通知街道")
     assert acknowledged.status == WarningStatus.ACKNOWLEDGED
-    with pytest.raises(TicketConflict):
+    with pytest.raises(Conflict) as handled:
         warning_handle(warning=warning, by=supervisor, close=False)
+    assert handled.value.subject == "warning"
     with pytest.raises(ValidationError):
         warning_handle(warning=warning, by=supervisor, close=True)
     closed = warning_handle(warning=warning, by=supervisor, close=True, note="积水已抽排")

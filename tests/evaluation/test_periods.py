@@ -82,7 +82,10 @@ def test_an_approved_appeal_changes_the_result(dataset) -> None:  # type: ignore
     assert decided.status == AppealStatus.APPROVED
     appealed.refresh_from_db()
     assert appealed.assessment_exempt is True
-    assert [e.kind for e in appealed.events.order_by("pk")][-2:] == ["appeal", "appeal_decision"]
+    kinds = [e.kind for e in appealed.events.order_by("pk")][-3:]
+    assert kinds == ["appeal", "assessment_exempt", "appeal_decision"]
+    exempted = appealed.events.get(kind="assessment_exempt")
+    assert (exempted.actor, exempted.note, exempted.payload) == (assessor, "录音属实", {"exempt": True})
     period_scores_compute(group="street", day=NOVEMBER)
     a = score(dataset["a_unit"])
     assert (a.valid_callbacks, a.exempt, a.callbacks) == (4, 1, 6)

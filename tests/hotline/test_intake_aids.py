@@ -12,7 +12,7 @@ from dispatch.directory.models import Category, Unit
 from hotline import sensitive, similarity
 from hotline.models import ArticleVersion
 from hotline.services import article_save, caller_flag_request, caller_flag_review, intake_ticket_create
-from orders.exceptions import TicketConflict
+from orders.exceptions import Conflict
 from orders.models import Notice, Ticket
 
 RULES = [
@@ -157,8 +157,9 @@ def test_abusive_flag_needs_a_reason_a_reviewer_and_an_expiry(cast, make_user, c
     with pytest.raises(ValidationError):
         caller_flag_request(caller=caller, by=cast.agent, reason=" ", days=30)
     flag = caller_flag_request(caller=caller, by=cast.agent, reason="一天内辱骂话务员20余次", days=30)
-    with pytest.raises(TicketConflict):
+    with pytest.raises(Conflict) as pending:
         caller_flag_request(caller=caller, by=cast.agent, reason="again", days=30)
+    assert pending.value.subject == "caller_flag"
     with pytest.raises(PermissionDenied):
         caller_flag_review(flag=flag, by=cast.agent, approve=True)  # no reviewing one's own, nor this role
     supervisor = make_user("supervisor")

@@ -15,13 +15,13 @@ from rest_framework.test import APIClient
 
 from dispatch.directory.models import Category, Unit
 from orders import services, sla
-from orders.calendar_recompute import (
+from orders.choices import CalendarSource, DeadlineStep, EventKind, TicketState
+from orders.models import CalendarDay, CalendarYear, DeadlineStepRecord, Notice
+from orders.services.calendar import (
     PROVISIONAL_NOTICE_KIND,
     calendar_watch,
     provisional_deadlines_recompute,
 )
-from orders.choices import CalendarSource, DeadlineStep, EventKind, TicketState
-from orders.models import CalendarDay, CalendarYear, DeadlineStepRecord, Notice
 from orders.sweep import deadline_sweep
 
 pytestmark = pytest.mark.django_db

@@ -176,7 +176,9 @@ def test_whistle_report_deadline_comes_from_the_policy(cast) -> None:  # type: i
         )
     summons = whistle.summons.get()
     assert summons.report_by == local(2026, 11, 20, 16)
-    assert summons.report_next_step == DeadlineStep.WARN
+    # The department's report deadline runs on its summoned assignment.
+    summoned = ticket.assignments.get(role="summoned", unit__code="D110105-housing")
+    assert (summoned.handle_due_at, summoned.handle_next_step) == (local(2026, 11, 20, 16), DeadlineStep.WARN)
 
 
 def test_a_newer_policy_applies_from_its_date(cast) -> None:  # type: ignore[no-untyped-def]

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from orders.calendar_recompute import provisional_deadlines_recompute
 from orders.holiday_notice import NoticeError
+from orders.services.calendar import provisional_deadlines_recompute
 from orders.sla import calendar_load_from_package, calendar_provisional_ensure, calendar_year_import
 
 

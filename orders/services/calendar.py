@@ -30,10 +30,10 @@ from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import deadlines, sla
-from .choices import DeadlineClock, EventKind, TicketState
-from .deadline_clocks import FIELDS, clock_due_set
-from .models import Assignment, DeadlineStepRecord, Notice, Ticket, TicketEvent
+from .. import deadlines, sla
+from ..choices import DeadlineClock, EventKind, TicketState
+from ..deadline_clocks import FIELDS, clock_due_set
+from ..models import Assignment, DeadlineStepRecord, Notice, Ticket, TicketEvent
 
 BATCH = 500
 

@@ -1,5 +1,6 @@
-"""The whistle (街乡吹哨) on the ticket pages: registered into ``orders.action_forms.TICKET_ACTIONS``
-when the app is ready, calling ``dispatch.services`` like the API does."""
+"""Dispatch's actions on the ticket pages — the whistle (街乡吹哨), ending it, and the result (办理反馈,
+which ends an open whistle) — registered into ``orders.action_forms.TICKET_ACTIONS`` when the app is
+ready, calling ``dispatch.services`` like the API does."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from dispatch.choices import WhistleGrade
 from dispatch.directory.choices import UnitKind
 from dispatch.directory.models import Unit
-from dispatch.services import whistle_end, whistle_raise
-from orders.action_forms import TICKET_ACTIONS, NoteForm, TicketAction
+from dispatch.services import ticket_reply, whistle_end, whistle_raise
+from orders.action_forms import TICKET_ACTIONS, NoteForm, ReplyForm, TicketAction
 
 
 class WhistleForm(forms.Form):
@@ -35,4 +36,9 @@ TICKET_ACTIONS["whistle"] = TicketAction(
 )
 TICKET_ACTIONS["end_whistle"] = TicketAction(
     _("End the whistle"), NoteForm, lambda t, u, d: whistle_end(ticket=t, by=u, note=d["note"])
+)
+TICKET_ACTIONS["reply"] = TicketAction(
+    _("Submit the result"),
+    ReplyForm,
+    lambda t, u, d: ticket_reply(ticket=t, by=u, result=d["result"]),
 )
