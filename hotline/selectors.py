@@ -12,7 +12,7 @@ from dispatch.directory.models import Category, Region
 from dispatch.directory.reads import region_ancestor_at
 from dispatch.models import WhistleSummons
 from orders.access import ticket_scope
-from orders.choices import TicketState
+from orders.choices import AssignmentRole, TicketState
 from orders.models import Assignment, Caller, Notice, Ticket, TicketEvent
 from orders.privacy import phone_hash, phone_normalize
 from orders.selectors import scope_q
