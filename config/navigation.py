@@ -63,7 +63,7 @@ PAGES: list[Page] = [
     Page(
         "assessment:map",
         _("Assessment map"),
-        _("Beijing's districts coloured by score, with the streets and townships of each."),
+        _("The city's districts coloured by score, with the streets and townships of each."),
         "evaluation.view_periodscore",
     ),
     Page(

@@ -79,7 +79,7 @@ class AddressIndex:
     """Region names bucketed by their first two characters, for a scan of the address text."""
 
     def __init__(self, names: Iterable[Name], *, city_prefixes: Iterable[str] = ()) -> None:
-        # The city's own name written in front (北京市朝阳区…) says nothing about the place in it.
+        # The city's own name written in front of a district says nothing about the place in it.
         self.city_prefixes = tuple(sorted(city_prefixes, key=len, reverse=True))
         self.buckets: dict[str, list[Name]] = defaultdict(list)
         for name in names:

@@ -12,6 +12,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from dispatch.directory.choices import RegionLevel
+from dispatch.directory.jurisdiction import jurisdiction
 from dispatch.directory.models import Region
 from orders.choices import Channel, TicketState
 from orders.models import Ticket
@@ -96,7 +97,7 @@ def volume(
     for row in rows:
         item: dict[str, Any] = {
             "region": row.get(f"{region_field}__code") if region_field else "110000",
-            "region_name": row.get(f"{region_field}__name") if region_field else "北京市",
+            "region_name": row.get(f"{region_field}__name") if region_field else jurisdiction().name,
             "count": row["count"],
             "previous": row["previous"],
             "year_ago": row["year_ago"],

@@ -1,7 +1,7 @@
 """Reports (日报、周报、月报): which windows are due, and what a report holds.
 
 The daily window runs from ``REPORT_DAY_CUTOFF_HOUR`` (12:00 by default) to the same hour the next
-day, as Beijing's daily hotline reports do; weeks run Monday to Monday, months calendar months.
+day, as the hotline's daily reports do in practice; weeks run Monday to Monday, months calendar months.
 The figures are the insight aggregates of ``analytics`` plus the assessment's group rates and
 rankings and the warnings and topics of the window.
 """

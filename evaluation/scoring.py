@@ -1,6 +1,6 @@
 """The assessment math, pure: rates, the composite, ranks and periods. No ORM.
 
-Rates are over valid callbacks (有效回访) only, as Beijing's practice computes them:
+Rates are over valid callbacks (有效回访) only, as the practice computes them (domain.md §6.2):
 - 响应率 response   = contacted / valid
 - 解决率 resolution = resolved / valid
 - 满意率 satisfaction = (satisfied + f × basically satisfied) / valid, f from the scheme (0.9 by default)
@@ -119,7 +119,7 @@ def period_from_label(label: str, start_day: int) -> tuple[dt.date, dt.date]:
 
 
 def period_bounds(start: dt.date, end: dt.date, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
-    """The period as local midnights (a Beijing day, not a UTC one)."""
+    """The period as local midnights (a day of the jurisdiction, not a UTC one)."""
     return dt.datetime.combine(start, dt.time(), tzinfo=zone), dt.datetime.combine(
         end, dt.time(), tzinfo=zone
     )

@@ -161,7 +161,7 @@ def _round(value: float | None) -> float | None:
 
 @login_required
 def district_map(request: HttpRequest) -> HttpResponse:
-    """北京市各区: the districts coloured by composite score, the streets of a district beside."""
+    """各区: the city's districts coloured by composite score, the streets of a district beside."""
     periods = selectors.periods(group=AssessmentGroup.DISTRICT) or selectors.periods(
         group=AssessmentGroup.STREET
     )

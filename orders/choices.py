@@ -35,7 +35,7 @@ class Channel(models.TextChoices):
 
     PHONE = "phone", _("12345 phone")  # 12345 电话
     WEB = "web", _("Website")  # 12345 网站
-    APP = "app", _("Mobile app")  # 北京通 App
+    APP = "app", _("Mobile app")  # 城市政务 App
     WECHAT = "wechat", _("WeChat")  # 微信公众号/小程序
     WEIBO = "weibo", _("Weibo")  # 微博
     LEADERS_BOARD = "leaders_board", _("Leaders' message board")  # 人民网领导留言板
@@ -56,7 +56,7 @@ class RejectReason(models.TextChoices):
 
     EMERGENCY = "emergency", _("Emergency: transferred to 110/119/120/122")  # 转紧急热线
     STATUTORY_ROUTE = "statutory_route", _("Belongs to a statutory route (litigation, arbitration, petition)")
-    OUT_OF_JURISDICTION = "out_of_jurisdiction", _("Outside Beijing's jurisdiction")  # 非本市管辖
+    OUT_OF_JURISDICTION = "out_of_jurisdiction", _("Outside the city's jurisdiction")  # 非本市管辖
     UNLAWFUL = "unlawful", _("Unlawful request or others' privacy")  # 违法诉求或涉及他人隐私
     ABUSIVE = "abusive", _("Malicious or abusive call")  # 恶意骚扰
     NO_DEMAND = "no_demand", _("No actual demand")  # 无实质诉求

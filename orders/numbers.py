@@ -1,6 +1,6 @@
 """Ticket numbers: the local date and a daily sequence, ``20261122`` + ``000123``.
 
-Six digits because Beijing's hotline takes ~66,000 contacts a day on average and 150–200,000 on
+Six digits because the largest hotlines take ~66,000 contacts a day on average and 150–200,000 on
 peak days (domain.md §9), every one of which becomes a numbered ticket (most are answered directly).
 
 On PostgreSQL each day has its own sequence (``ticket_number_20261122``): ``nextval`` takes no row

@@ -35,7 +35,7 @@ class BoundingBox:
 class Jurisdiction:
     key: str  # the data folder's name
     code: str  # the city's region code (110000)
-    name: str  # 北京市
+    name: str  # the city's official name
     short_name: str
     kind: str  # a RegionKind: municipality, or a prefecture-level city
     division_prefix: str  # district and street codes start with it

@@ -8,6 +8,7 @@ from real sources and edited by administrators in the Django admin. The models b
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
@@ -30,11 +31,40 @@ from .choices import (
     UnitKind,
     UrgencyTier,
 )
+from .trees import PATH_SEPARATOR, subtree_repath
 
-PATH_SEPARATOR = "."
+
+class TreeNode(models.Model):
+    """A node of a materialised-path tree (``dispatch.directory.trees``)."""
+
+    path: str  # each tree declares its own column (lengths differ)
+    _loaded_path: str | None = None  # the path as read from the database
+    _loaded_level: Any = None
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> Any:
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_path = instance.__dict__.get("path")  # what the descendants' paths start with
+        instance._loaded_level = instance.__dict__.get("level")
+        return instance
+
+    def _carry_subtree(self) -> None:
+        """After a save: if this node's path changed, its descendants follow."""
+        old = getattr(self, "_loaded_path", None)
+        if old and old != self.path:
+            old_level, new_level = getattr(self, "_loaded_level", None), getattr(self, "level", None)
+            # Category levels are depths (1–3) and move with the node; region levels are names.
+            delta = new_level - old_level if isinstance(old_level, int) and isinstance(new_level, int) else 0
+            subtree_repath(type(self), old, self.path, level_delta=delta)
+        self._loaded_path, self._loaded_level = self.path, getattr(self, "level", None)
 
 
-class Region(models.Model):
+class Region(TreeNode):
     """行政区划: the city, its districts, streets/townships (and functional zones) and communities.
 
     ``path`` holds the codes from the city down (``110000.110105.110105026``) so that a subtree is
@@ -78,9 +108,10 @@ class Region(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The path is derived from the parent chain; it is the one derived field we store,
-        # because subtree matching by prefix needs it indexed.
+        # because subtree matching by prefix needs it indexed. A moved region takes its subtree.
         self.path = self.compute_path()
         super().save(*args, **kwargs)
+        self._carry_subtree()
 
     def compute_path(self) -> str:
         if self.parent_id is None:
@@ -211,7 +242,7 @@ class Membership(models.Model):
         return f"{self.user} @ {self.unit} ({self.get_role_display()})"
 
 
-class Category(models.Model):
+class Category(TreeNode):
     """诉求分类: a three-level tree. Tickets are filed under a leaf (level 3).
 
     A leaf carries the urgency tier it usually has and the demand types (咨询/求助/投诉/举报/建议)
@@ -255,7 +286,15 @@ class Category(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.path = self.code if self.parent is None else f"{self.parent.path}{PATH_SEPARATOR}{self.code}"
         self.level = 1 if self.parent is None else self.parent.level + 1
+        old_level = getattr(self, "_loaded_level", None)
+        if self.pk is not None and old_level is not None and self.level != old_level:
+            deepest = Category.objects.filter(
+                path__startswith=f"{self._loaded_path}{PATH_SEPARATOR}"
+            ).aggregate(deepest=models.Max("level"))["deepest"]
+            if deepest is not None and deepest - old_level + self.level > 3:
+                raise ValidationError({"parent": _("Categories have at most three levels.")})
         super().save(*args, **kwargs)
+        self._carry_subtree()
 
     def clean(self) -> None:
         invalid = [t for t in self.demand_types or [] if t not in DemandType.values]

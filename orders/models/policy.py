@@ -21,7 +21,7 @@ class SlaPolicy(models.Model):
     """时限规则: the limits per urgency tier and the escalation ladder, effective from a date.
 
     The policy in force at a moment is the active one with the latest ``effective_from`` not after it.
-    Seeded with the tiers public reports give for Beijing (see docs/deadlines.md); data, not code.
+    Seeded with the tiers public reports give (see docs/deadlines.md); data, not code.
     """
 
     name = models.CharField(_("name"), max_length=100)

@@ -6,7 +6,7 @@ import pytest
 
 from evaluation.models import EarlyWarning
 from evaluation.services import warnings_scan
-from tests.evaluation.test_early_warnings import planted  # noqa: F401  (the planted dataset)
+from tests.evaluation.services.test_early_warnings import planted  # noqa: F401  (the planted dataset)
 
 pytestmark = pytest.mark.browser
 

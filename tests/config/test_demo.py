@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db.models import F
 
-from config.demo import demo_users_load
-from config.demo_tickets import demo_tickets_load, in_heating_season
+from config.demo.scenario import in_heating_season
+from config.demo.tickets import demo_tickets_load
+from config.demo.users import demo_users_load
 from orders.choices import TicketState
 from orders.models import Ticket, TicketEvent
 
@@ -39,12 +40,15 @@ def test_seed_demo_adds_callbacks_scores_and_the_knowledge_base() -> None:
 
     from django.core.management import call_command
 
-    from config.demo_knowledge import ARTICLES
+    from config.demo.knowledge import demo_articles
+
+    articles = demo_articles()
+    assert len(articles) == 8
     from evaluation.models import Callback, PeriodScore
     from hotline.models import Article
 
     call_command("seed_demo", days=3, per_day=15, stdout=io.StringIO())
-    assert Article.objects.count() == len(ARTICLES)
+    assert Article.objects.count() == len(articles)
     assert Article.objects.filter(category__code="010501").exists()
     closed = Ticket.objects.filter(state=TicketState.CLOSED).count()
     assert closed
@@ -52,4 +56,4 @@ def test_seed_demo_adds_callbacks_scores_and_the_knowledge_base() -> None:
     assert PeriodScore.objects.filter(group="street").exists()
     tickets = Ticket.objects.count()
     call_command("seed_demo", days=3, per_day=15, stdout=io.StringIO())  # a second run adds nothing
-    assert (Article.objects.count(), Ticket.objects.count()) == (len(ARTICLES), tickets)
+    assert (Article.objects.count(), Ticket.objects.count()) == (len(articles), tickets)

@@ -55,3 +55,20 @@ def test_json_parse_error_follows_the_language(admin_client) -> None:  # type: i
         "/api/v1/tickets/", body, content_type="application/json", headers={"accept-language": "en"}
     )
     assert english.json()["detail"].startswith("The request body is not valid JSON")
+
+
+def test_a_conflict_says_what_conflicted(cast, make_user) -> None:  # type: ignore[no-untyped-def]
+    from rest_framework.test import APIClient
+
+    from orders.choices import TicketState
+
+    closed = cast.ticket_in(TicketState.CLOSED)
+    client = APIClient()
+    client.force_authenticate(cast.handler)
+    body = {"ticket": closed.number, "reason": "uncooperative", "evidence": "诉求人拒绝入户，有录音。"}
+    assert client.post("/api/v1/appeals/", body, format="json").status_code == 201
+    again = client.post("/api/v1/appeals/", body, format="json")
+    assert again.status_code == 409
+    assert (again.json()["code"], again.json()["subject"]) == ("appeal_pending", "appeal")
+    accept = client.post(f"/api/v1/tickets/{closed.pk}/accept/", {}, format="json")
+    assert (accept.status_code, accept.json()["subject"]) == (409, "ticket")

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
 
-from config.demo import DEMO_USERS, demo_users_load
+from config.demo.users import DEMO_USERS, demo_users_load
 
 pytestmark = pytest.mark.django_db
 

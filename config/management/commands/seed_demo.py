@@ -2,9 +2,9 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 
-from config.demo import demo_users_load
-from config.demo_knowledge import demo_articles_load
-from config.demo_tickets import demo_tickets_load
+from config.demo.knowledge import demo_articles_load
+from config.demo.tickets import demo_tickets_load
+from config.demo.users import demo_users_load
 from evaluation.services import periods_compute_due
 from orders.models import Ticket
 

@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from config.demo import DEMO_USERS
+from config.demo.users import DEMO_USERS
 from dispatch.directory.models import Region
 
 

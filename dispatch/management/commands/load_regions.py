@@ -4,7 +4,9 @@ from dispatch.directory.loaders import regions_load
 
 
 class Command(BaseCommand):
-    help = "Load Beijing's districts, streets/townships, functional zones and communities (idempotent)."
+    help = (
+        "Load the jurisdiction's districts, streets/townships, functional zones and communities (idempotent)."
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--without-communities", action="store_true", help="Skip the 7,535 communities.")

@@ -23,7 +23,7 @@ function assessmentTrend(elementId, data) {
 
 function assessmentMap(elementId, data) {
   var element = document.getElementById(elementId);
-  echarts.registerMap("beijing", data.geojson);
+  echarts.registerMap("districts", data.geojson);
   var scored = data.values.filter(function (v) { return v.value != null; }).map(function (v) { return v.value; });
   var low = scored.length ? Math.floor(Math.min.apply(null, scored)) : 0;
   var high = scored.length ? Math.ceil(Math.max.apply(null, scored)) : 100;
@@ -43,7 +43,7 @@ function assessmentMap(elementId, data) {
     visualMap: { min: low, max: high, calculable: true, left: 8, bottom: 8, precision: 1,
                  inRange: { color: ["#d73027", "#fee08b", "#1a9850"] } },
     series: [{
-      type: "map", map: "beijing", roam: true, selectedMode: "single",
+      type: "map", map: "districts", roam: true, selectedMode: "single",
       label: { show: true, fontSize: 10 },
       itemStyle: { areaColor: "#eee", borderColor: "#666" },
       data: data.values.map(function (v) {

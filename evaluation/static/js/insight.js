@@ -10,7 +10,7 @@
   }
 
   var mapElement = document.getElementById("insight-map");
-  echarts.registerMap("beijing-insight", data.map.geojson);
+  echarts.registerMap("districts-insight", data.map.geojson);
   var values = data.map.values.filter(function (v) { return v.value != null; }).map(function (v) { return v.value; });
   var map = echarts.init(mapElement, null, { renderer: "svg" });
   map.setOption({
@@ -20,7 +20,7 @@
     } },
     visualMap: { min: values.length ? Math.min.apply(null, values) : 0, max: values.length ? Math.max.apply(null, values) : 1,
                  left: 8, bottom: 8, precision: 2, inRange: { color: ["#eef6ff", "#3b82f6", "#1e3a8a"] } },
-    series: [{ type: "map", map: "beijing-insight", roam: true, label: { show: true, fontSize: 10 },
+    series: [{ type: "map", map: "districts-insight", roam: true, label: { show: true, fontSize: 10 },
                data: data.map.values.map(function (v) { return { name: v.name, value: v.value, count: v.count, code: v.code }; }) }]
   });
   map.on("click", function (p) {

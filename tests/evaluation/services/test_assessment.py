@@ -11,9 +11,8 @@ from dispatch.directory.models import Unit
 from evaluation.choices import AppealStatus, Satisfaction
 from evaluation.models import AssessmentScheme, PeriodScore
 from evaluation.services import appeal_decide, appeal_file, period_scores_compute, periods_compute_due
+from tests.evaluation.helpers import closed_unreachable, closed_with
 from tests.factories import Cast
-
-from .helpers import closed_unreachable, closed_with
 
 pytestmark = pytest.mark.django_db
 NOVEMBER = dt.date(2026, 11, 20)

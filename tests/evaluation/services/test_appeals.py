@@ -12,8 +12,7 @@ from evaluation.choices import AppealStatus, Satisfaction
 from evaluation.services import appeal_decide, appeal_file
 from orders.choices import TicketState
 from orders.exceptions import Conflict, TicketConflict
-
-from .helpers import closed_with
+from tests.evaluation.helpers import closed_with
 
 pytestmark = pytest.mark.django_db
 EVIDENCE = "诉求人要求超出政策范围，已多次解释。"

@@ -17,8 +17,7 @@ from evaluation.services import warning_handle, warnings_scan
 from hotline.services import intake_ticket_create
 from orders import clock
 from orders.exceptions import Conflict
-
-from .helpers import closed_with
+from tests.evaluation.helpers import closed_with
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from evaluation.services import callback_record
 from orders import services
 from orders.choices import EventKind, TicketState
 from orders.exceptions import TicketConflict
-
-from .helpers import closed_with, final_callback
+from tests.evaluation.helpers import closed_with, final_callback
 
 pytestmark = pytest.mark.django_db
 
