@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.choices import AutoDispatchFailureReason, WhistleCloseReason, WhistleGrade, WhistleStatus
+from dispatch.directory.fields import optional_reference
 
 from .directory.models import (  # noqa: F401  (registered with the dispatch app)
     CatalogAssist,
@@ -44,14 +45,7 @@ class Whistle(models.Model):
     )
     raised_at = models.DateTimeField(_("raised at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closed_by = optional_reference(settings.AUTH_USER_MODEL, _("closed by"))
     close_reason = models.CharField(
         _("why closed"), max_length=8, choices=WhistleCloseReason.choices, blank=True
     )
@@ -85,27 +79,13 @@ class WhistleSummons(models.Model):
     # What the department was asked (its deadline runs on its summoned assignment in ``orders``).
     report_by = models.DateTimeField(_("report by"))
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reported by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reported_by = optional_reference(settings.AUTH_USER_MODEL, _("reported by"))
     report_note = models.TextField(_("report"), blank=True)
     arrived_on_site = models.BooleanField(_("arrived on site"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(_("street's rating (1–5)"), null=True, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
-    rated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("rated by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    rated_by = optional_reference(settings.AUTH_USER_MODEL, _("rated by"))
 
     class Meta:
         verbose_name = _("whistle summons")

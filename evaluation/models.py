@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.directory.choices import AssessmentGroup
+from dispatch.directory.fields import optional_reference
 
 from .choices import (
     AppealReason,
@@ -38,21 +39,9 @@ class Callback(models.Model):
     round = models.PositiveSmallIntegerField(
         _("round"), help_text=_("0 for the first handling, 1 after one rework …")
     )
-    unit = models.ForeignKey(
-        "dispatch.Unit",
-        verbose_name=_("assessed unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="callbacks",
-    )
-    district_unit = models.ForeignKey(
-        "dispatch.Unit",
-        verbose_name=_("district government assessed"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="district_callbacks",
+    unit = optional_reference("dispatch.Unit", _("assessed unit"), related_name="callbacks")
+    district_unit = optional_reference(
+        "dispatch.Unit", _("district government assessed"), related_name="district_callbacks"
     )
     group = models.CharField(
         _("assessment group"), max_length=24, choices=AssessmentGroup.choices, blank=True
@@ -72,22 +61,8 @@ class Callback(models.Model):
         default=False,
         help_text=_("The round that closed the ticket; the assessment counts it."),
     )
-    inherited_from = models.ForeignKey(
-        "self",
-        verbose_name=_("parent ticket's callback"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    inherited_from = optional_reference("self", _("parent ticket's callback"))
+    recorded_by = optional_reference(settings.AUTH_USER_MODEL, _("recorded by"))
     started_at = models.DateTimeField(_("first attempt"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, db_index=True)
 
@@ -163,14 +138,7 @@ class Appeal(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=AppealStatus.choices, default=AppealStatus.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = optional_reference(settings.AUTH_USER_MODEL, _("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
 
@@ -323,59 +291,17 @@ class EarlyWarning(models.Model):
         _("status"), max_length=14, choices=WarningStatus.choices, default=WarningStatus.OPEN
     )
     title = models.CharField(_("title"), max_length=200)
-    district = models.ForeignKey(
-        "dispatch.Region",
-        verbose_name=_("district"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    street = models.ForeignKey(
-        "dispatch.Region",
-        verbose_name=_("street"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    category = models.ForeignKey(
-        "dispatch.Category",
-        verbose_name=_("category"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    ticket = models.ForeignKey(
-        "orders.Ticket",
-        verbose_name=_("ticket"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    district = optional_reference("dispatch.Region", _("district"))
+    street = optional_reference("dispatch.Region", _("street"))
+    category = optional_reference("dispatch.Category", _("category"))
+    ticket = optional_reference("orders.Ticket", _("ticket"))
     count = models.PositiveIntegerField(_("count"), default=0)
     evidence = models.JSONField(_("evidence"), default=dict)
     first_detected_at = models.DateTimeField(_("first detected"))
     last_detected_at = models.DateTimeField(_("last detected"))
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("acknowledged by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    acknowledged_by = optional_reference(settings.AUTH_USER_MODEL, _("acknowledged by"))
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closed_by = optional_reference(settings.AUTH_USER_MODEL, _("closed by"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 

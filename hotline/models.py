@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.directory.choices import UrgencyTier
+from dispatch.directory.fields import optional_reference
 
 from .choices import CallerFlagStatus, SensitiveKind
 
@@ -63,14 +64,7 @@ class CallerFlag(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(_("requested at"))
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reviewed_by = optional_reference(settings.AUTH_USER_MODEL, _("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
     expires_at = models.DateTimeField(_("expires at"))
@@ -97,14 +91,7 @@ class Article(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("answer"))
-    category = models.ForeignKey(
-        "dispatch.Category",
-        verbose_name=_("category"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="articles",
-    )
+    category = optional_reference("dispatch.Category", _("category"), related_name="articles")
     owner_unit = models.ForeignKey(
         "dispatch.Unit", verbose_name=_("owning unit"), on_delete=models.PROTECT, related_name="articles"
     )

@@ -196,35 +196,24 @@ class WhistleSummonsViewSet(viewsets.ReadOnlyModelViewSet[WhistleSummons]):
     def get_queryset(self) -> QuerySet[WhistleSummons]:
         return selectors.whistle_summons_for_user(user=self.request.user)
 
+    def _act(self, input_class: type[serializers.Serializer[Any]], service: Any) -> Response:
+        summons = self.get_object()
+        data = input_class(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        service(summons=summons, by=self.request.user, **data.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=summons.pk)).data)
+
     @extend_schema(request=ReportInput, responses={200: WhistleSummonsListSerializer, **CONFLICT})
     @action(detail=True, methods=["post"], filterset_class=None)
     def report(self, request: Request, pk: str | None = None) -> Response:
         """部门报到: the summoned department records what it did."""
-        summons = self.get_object()
-        data = ReportInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.whistle_report(
-            summons=summons,
-            by=request.user,
-            note=data.validated_data["note"],
-            arrived_on_site=data.validated_data["arrived_on_site"],
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=summons.pk)).data)
+        return self._act(ReportInput, services.whistle_report)
 
     @extend_schema(request=RateInput, responses={200: WhistleSummonsListSerializer, **CONFLICT})
     @action(detail=True, methods=["post"], filterset_class=None)
     def rate(self, request: Request, pk: str | None = None) -> Response:
         """双考核: the whistling street rates the department's response (1–5)."""
-        summons = self.get_object()
-        data = RateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.whistle_rate(
-            summons=summons,
-            by=request.user,
-            rating=data.validated_data["rating"],
-            comment=data.validated_data["comment"],
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=summons.pk)).data)
+        return self._act(RateInput, services.whistle_rate)
 
 
 class AutoDispatchFailureSerializer(serializers.Serializer[Any]):

@@ -31,6 +31,7 @@ from .choices import (
     UnitKind,
     UrgencyTier,
 )
+from .fields import optional_reference
 from .trees import PATH_SEPARATOR, subtree_repath
 
 
@@ -76,14 +77,7 @@ class Region(TreeNode):
     name = models.CharField(_("name"), max_length=64)
     level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices)
     kind = models.CharField(_("kind"), max_length=24, choices=RegionKind.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = optional_reference("self", _("parent"), related_name="children")
     path = models.CharField(_("path"), max_length=80, db_index=True, editable=False)
     population = models.PositiveIntegerField(_("resident population"), null=True, blank=True)
     population_source = models.CharField(_("population source"), max_length=120, blank=True)
@@ -188,14 +182,7 @@ class Unit(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="units"
     )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("supervising unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = optional_reference("self", _("supervising unit"), related_name="children")
     assessment_group = models.CharField(_("assessment group"), max_length=24, choices=AssessmentGroup.choices)
     duty_phone = models.CharField(_("duty phone"), max_length=32, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -251,14 +238,7 @@ class Category(TreeNode):
 
     code = models.CharField(_("code"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=64)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = optional_reference("self", _("parent"), related_name="children")
     level = models.PositiveSmallIntegerField(_("level"))
     path = models.CharField(_("path"), max_length=64, db_index=True, editable=False)
     default_urgency = models.CharField(
@@ -328,14 +308,7 @@ class CatalogEntry(models.Model):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="catalog_entries"
     )
-    region = models.ForeignKey(
-        Region,
-        verbose_name=_("only within region"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="catalog_entries",
-    )
+    region = optional_reference(Region, _("only within region"), related_name="catalog_entries")
     lead_rule = models.CharField(_("lead rule"), max_length=24, choices=LeadRule.choices)
     lead_function = models.CharField(
         _("lead function"), max_length=32, choices=UnitFunction.choices, blank=True

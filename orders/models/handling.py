@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dispatch.directory.fields import optional_reference
+
 from ..choices import (
     AssignmentEnd,
     AssignmentRole,
@@ -29,14 +31,7 @@ class Assignment(models.Model):
         "dispatch.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
     )
     role = models.CharField(_("role"), max_length=12, choices=AssignmentRole.choices)
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    assigned_by = optional_reference(settings.AUTH_USER_MODEL, _("assigned by"), on_delete=models.SET_NULL)
     assigned_at = models.DateTimeField(_("assigned at"))
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
@@ -124,7 +119,22 @@ class Assignment(models.Model):
         return f"{self.ticket} → {self.unit} ({self.get_role_display()})"
 
 
-class ReturnRequest(models.Model):
+class Request(models.Model):
+    """A unit's request the hotline decides: who asked and when, who decided and why."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = optional_reference(settings.AUTH_USER_MODEL, _("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    review_note = models.TextField(_("reviewer's note"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ReturnRequest(Request):
     """退单申请: the lead unit asks to give a ticket back; a dispatcher approves or denies."""
 
     ticket = models.ForeignKey(
@@ -135,31 +145,10 @@ class ReturnRequest(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=24, choices=ReturnReason.choices)
     note = models.TextField(_("explanation"), max_length=2000)
-    suggested_unit = models.ForeignKey(
-        "dispatch.Unit",
-        verbose_name=_("suggested unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("requested at"))
+    suggested_unit = optional_reference("dispatch.Unit", _("suggested unit"))
     decision = models.CharField(
         _("decision"), max_length=16, choices=ReturnDecision.choices, default=ReturnDecision.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    review_note = models.TextField(_("reviewer's note"), blank=True)
 
     class Meta:
         verbose_name = _("return request")
@@ -177,7 +166,7 @@ class ReturnRequest(models.Model):
         return f"{self.ticket} ← {self.unit} ({self.get_decision_display()})"
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(Request):
     """延期申请: the lead unit asks for more handling time before its deadline; a dispatcher decides."""
 
     ticket = models.ForeignKey(
@@ -192,24 +181,10 @@ class ExtensionRequest(models.Model):
     reason = models.TextField(_("reason"), max_length=2000)
     current_due_at = models.DateTimeField(_("deadline when asked"))
     proposed_due_at = models.DateTimeField(_("proposed deadline"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("requested at"))
     decision = models.CharField(
         _("decision"), max_length=12, choices=ExtensionDecision.choices, default=ExtensionDecision.PENDING
     )
     granted_due_at = models.DateTimeField(_("granted deadline"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    review_note = models.TextField(_("reviewer's note"), blank=True)
 
     class Meta:
         verbose_name = _("extension request")

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
+from dispatch.directory.fields import optional_reference
+
 from ..choices import (
     DeadlineClock,
     DeadlineStep,
@@ -30,22 +32,8 @@ class TicketEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=32)
     from_state = models.CharField(_("from"), max_length=24, choices=TicketState.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=24, choices=TicketState.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    actor_unit = models.ForeignKey(
-        "dispatch.Unit",
-        verbose_name=_("acting unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = optional_reference(settings.AUTH_USER_MODEL, _("actor"))
+    actor_unit = optional_reference("dispatch.Unit", _("acting unit"))
     note = models.TextField(_("note"), blank=True)
     payload = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), db_default=Now())
@@ -84,14 +72,7 @@ class DeadlineStepRecord(models.Model):
     step = models.CharField(_("step"), max_length=12, choices=DeadlineStep.choices)
     due_at = models.DateTimeField(_("deadline"))
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(
-        "dispatch.Unit",
-        verbose_name=_("responsible unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    unit = optional_reference("dispatch.Unit", _("responsible unit"))
     recorded_at = models.DateTimeField(_("recorded at"))
 
     class Meta:
@@ -115,35 +96,16 @@ class Notice(models.Model):
     unit = models.ForeignKey(
         "dispatch.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="notices"
     )
-    ticket = models.ForeignKey(
-        Ticket,
-        verbose_name=_("ticket"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="notices",
-    )
-    step = models.ForeignKey(
-        DeadlineStepRecord,
-        verbose_name=_("deadline step"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="notices",
+    ticket = optional_reference(Ticket, _("ticket"), on_delete=models.CASCADE, related_name="notices")
+    step = optional_reference(
+        DeadlineStepRecord, _("deadline step"), on_delete=models.CASCADE, related_name="notices"
     )
     kind = models.CharField(_("kind"), max_length=24)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    read_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("read by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    read_by = optional_reference(settings.AUTH_USER_MODEL, _("read by"), on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = _("notice")

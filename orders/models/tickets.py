@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from dispatch.directory.choices import DemandType, UrgencyTier
+from dispatch.directory.fields import optional_reference
 
 from .. import conditions
 from ..access import (
@@ -83,55 +84,20 @@ class Ticket(FSMModelMixin, models.Model):
     )
     # The district and street of ``region``, kept on the ticket because every list, scope and
     # report filters or groups by them; set once from the region by the create service.
-    district = models.ForeignKey(
-        "dispatch.Region",
-        verbose_name=_("district"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    street = models.ForeignKey(
-        "dispatch.Region",
-        verbose_name=_("street/township"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    district = optional_reference("dispatch.Region", _("district"))
+    street = optional_reference("dispatch.Region", _("street/township"))
     address = models.CharField(_("address"), max_length=200, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     content = models.TextField(_("content"), max_length=4000)
-    caller = models.ForeignKey(
-        Caller,
-        verbose_name=_("caller"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tickets",
-    )
+    caller = optional_reference(Caller, _("caller"), related_name="tickets")
     urgency = models.CharField(_("urgency"), max_length=16, choices=UrgencyTier.choices)
     is_enterprise = models.BooleanField(_("enterprise demand"), default=False)
     is_anonymous = models.BooleanField(
         _("anonymous"), default=False, help_text=_("The caller's identity is never shown to handling units.")
     )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("merged into"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
-    lead_unit = models.ForeignKey(
-        "dispatch.Unit",
-        verbose_name=_("lead unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="led_tickets",
-    )
+    parent = optional_reference("self", _("merged into"), related_name="children")
+    lead_unit = optional_reference("dispatch.Unit", _("lead unit"), related_name="led_tickets")
     answer = models.TextField(_("direct answer"), blank=True)
     reject_reason = models.CharField(
         _("reason not accepted"), max_length=24, choices=RejectReason.choices, blank=True
@@ -139,14 +105,7 @@ class Ticket(FSMModelMixin, models.Model):
     result = models.TextField(_("handling result"), blank=True)
     rework_count = models.PositiveSmallIntegerField(_("rework count"), default=0)
     assessment_exempt = models.BooleanField(_("exempt from assessment"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = optional_reference(settings.AUTH_USER_MODEL, _("created by"), on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)

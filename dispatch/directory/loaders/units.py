@@ -68,39 +68,28 @@ def units_load(*, progress: Progress = silent) -> LoadStats:
     )
     stats.record("hotline centre", created, changed)
 
-    for item in spec["municipal_departments"]:
-        _, created, changed = upsert(
-            Unit,
-            {"code": f"M-{item['function']}"},
-            {
-                "name": item["name"],
-                "short_name": item["short"],
-                "kind": UnitKind.MUNICIPAL_DEPARTMENT,
-                "function": UnitFunction(item["function"]),
-                "region": city,
-                "parent": None,
-                "assessment_group": AssessmentGroup.DEPARTMENT,
-                "is_active": True,
-            },
-        )
-        stats.record("municipal department", created, changed)
-
-    for item in spec["enterprises"]:
-        _, created, changed = upsert(
-            Unit,
-            {"code": f"E-{item['function']}"},
-            {
-                "name": item["name"],
-                "short_name": item["short"],
-                "kind": UnitKind.ENTERPRISE,
-                "function": UnitFunction(item["function"]),
-                "region": city,
-                "parent": None,
-                "assessment_group": AssessmentGroup.ENTERPRISE,
-                "is_active": True,
-            },
-        )
-        stats.record("enterprise", created, changed)
+    citywide = (
+        ("municipal_departments", "M", UnitKind.MUNICIPAL_DEPARTMENT, AssessmentGroup.DEPARTMENT),
+        ("enterprises", "E", UnitKind.ENTERPRISE, AssessmentGroup.ENTERPRISE),
+    )
+    for key, prefix, kind, group in citywide:
+        counted = key.rstrip("s").replace("_", " ")  # "municipal department", "enterprise"
+        for item in spec[key]:
+            _, created, changed = upsert(
+                Unit,
+                {"code": f"{prefix}-{item['function']}"},
+                {
+                    "name": item["name"],
+                    "short_name": item["short"],
+                    "kind": kind,
+                    "function": UnitFunction(item["function"]),
+                    "region": city,
+                    "parent": None,
+                    "assessment_group": group,
+                    "is_active": True,
+                },
+            )
+            stats.record(counted, created, changed)
 
     governments: dict[str, Unit] = {}
     for district in Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code"):
