@@ -38,6 +38,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet[Region]):
     """行政区划: the city, districts, streets/townships, functional zones and communities."""
 
     lookup_field = "code"
+    lookup_value_regex = r"\d{6,12}"  # 民政部/统计 codes: 110105, 110105026, 110105026001
     filterset_class = RegionFilterSet
     ordering_fields = ["code", "name", "population"]
 
@@ -73,6 +74,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet[Category]):
     """诉求分类: a three-level tree; tickets are filed under leaves."""
 
     lookup_field = "code"
+    lookup_value_regex = r"\d{2,6}"  # 01, 0105, 010501
     serializer_class = CategorySerializer
     filterset_class = CategoryFilterSet
     ordering_fields = ["code", "name"]

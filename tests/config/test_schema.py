@@ -43,3 +43,7 @@ def test_unknown_api_path_is_json_404(client) -> None:  # type: ignore[no-untype
 def test_nul_in_a_query_is_400_not_500(admin_client) -> None:  # type: ignore[no-untyped-def]
     assert admin_client.get("/api/v1/tickets/?category=%00").status_code == 400
     assert admin_client.get("/api/v1/categories/%00/").status_code == 400
+    # A code is digits (the schema says so): anything else is no such resource, as JSON.
+    for path in ("/api/v1/regions/abc/", "/api/v1/categories/0105x/"):
+        response = admin_client.get(path)
+        assert (response.status_code, response["Content-Type"]) == (404, "application/json"), path
