@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/duplicates.py [--tickets 1000000] [--queries 500] [--keep]
 
-Bulk-loads (COPY) 40 days of tickets (25,000 a day, as Beijing's hotline logs) over the real streets
+Bulk-loads (COPY) 40 days of tickets (25,000 a day, as the largest hotlines log) over the real streets
 and leaf categories, with texts built from realistic complaint phrases and 200,000 repeat callers;
 tickets older than 5 days are mostly closed. Then times the intake desk's duplicate suggestion
 (``hotline.api.views.duplicates_for``: the candidate pool query, the scoring, the rows returned) for

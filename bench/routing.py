@@ -1,4 +1,4 @@
-"""Benchmark: routing decisions per second over the full Beijing catalog, and the dispatch endpoint.
+"""Benchmark: routing decisions per second over the whole catalog, and the dispatch endpoint.
 
     .venv/bin/python bench/routing.py [--dispatches 300]
 

@@ -21,7 +21,8 @@ LEVEL_DEPTH = {DISTRICT: 1, STREET: 2, COMMUNITY: 3}
 # What follows a place name when it is really part of a road, a bridge or a lane (中关村大街,
 # 荣华中路, 望京西路): optional direction or ordinal characters, then a road word.
 ROAD_WORDS = ("大街", "大道", "路", "街", "道", "胡同", "桥", "巷", "环", "里弄", "高速", "公路")
-ROAD_AFTER = re.compile(r"[东西南北中一二三四五六七八九十]{0,2}(?:" + "|".join(ROAD_WORDS) + ")")
+# 朝阳门内大街, 阜成门外大街, 德胜门西大街: 内/外 and 前/后 qualify a gate's road as directions do.
+ROAD_AFTER = re.compile(r"[东西南北中内外前后一二三四五六七八九十]{0,2}(?:" + "|".join(ROAD_WORDS) + ")")
 # A shortened name that is itself a road's name (学院路, 金融街) followed by a house number is the road.
 HOUSE_NUMBER = re.compile(r"[0-9甲乙丙]+[号-]")
 STREET_SUFFIXES = ("街道", "地区", "回族乡", "满族乡", "蒙古族乡", "满族蒙古族乡", "镇", "乡")
@@ -60,6 +61,7 @@ class Resolution:
     street_code: str | None = None
     community_code: str | None = None
     candidates: list[dict[str, str]] = field(default_factory=list)
+    outside: bool = False  # the address names another province or city: not this jurisdiction's
 
 
 def short_street_name(name: str) -> str | None:
@@ -78,9 +80,21 @@ def short_community_name(name: str) -> str | None:
 class AddressIndex:
     """Region names bucketed by their first two characters, for a scan of the address text."""
 
-    def __init__(self, names: Iterable[Name], *, city_prefixes: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        names: Iterable[Name],
+        *,
+        city_prefixes: Iterable[str] = (),
+        city_name: str = "",
+        foreign_prefixes: Iterable[str] = (),
+    ) -> None:
         # The city's own name written in front of a district says nothing about the place in it.
         self.city_prefixes = tuple(sorted(city_prefixes, key=len, reverse=True))
+        self.city_name = city_name
+        # Other provinces, prefectures and counties (with their 省/市/州/县/旗 suffix): an address
+        # that starts with one is elsewhere, even when a district there shares a name with ours
+        # (吉林省长春市朝阳区 is not this city's 朝阳区).
+        self.foreign_prefixes = tuple(sorted(set(foreign_prefixes), key=len, reverse=True))
         self.buckets: dict[str, list[Name]] = defaultdict(list)
         for name in names:
             if len(name.text) >= 2:
@@ -124,10 +138,27 @@ def normalize(text: str, city_prefixes: Iterable[str] = ()) -> str:
     return text
 
 
+def foreign_prefix(address: str, index: AddressIndex) -> str | None:
+    """The other province, prefecture or county the (normalised) address starts with, if any
+    (朝阳市 is a city in 辽宁, but 朝阳市场 is a market)."""
+    for name in index.foreign_prefixes:
+        if address.startswith(name) and not (
+            name.endswith("市") and address[len(name) : len(name) + 1] == "场"
+        ):
+            return name
+    return None
+
+
 def resolve_address(text: str, index: AddressIndex) -> Resolution:
     address = normalize(text, index.city_prefixes)
     if not address:
         return Resolution(None, None, "none", "地址为空。")
+    elsewhere = foreign_prefix(address, index)
+    if elsewhere is not None:
+        city = index.city_name or "本市"
+        return Resolution(
+            None, None, "none", f"地址属于{elsewhere}，不在{city}管辖范围内，请与诉求人核实。", outside=True
+        )
     matches = index.scan(address)
     roads = [m for m in matches if m.as_road]
     places = [m for m in matches if not m.as_road]

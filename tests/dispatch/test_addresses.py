@@ -85,3 +85,35 @@ def test_api(client_for) -> None:  # type: ignore[no-untyped-def]
     )
     assert (body["street_code"], body["district_code"]) == ("110105021", "110105")
     assert client_for("agent").get("/api/v1/addresses/resolve/").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("address", "elsewhere"),
+    [
+        ("吉林省长春市朝阳区红旗街", "吉林省"),
+        ("长春市朝阳区红旗街1号", "长春市"),
+        ("河北省三河市燕郊镇", "河北省"),
+        ("三河市燕郊镇迎宾路", "三河市"),
+        ("天津市和平区南京路", "天津市"),
+    ],
+)
+def test_another_places_address_is_refused(address: str, elsewhere: str) -> None:
+    resolution = address_resolve(address)
+    assert (resolution.region_code, resolution.confidence, resolution.outside) == (None, "none", True)
+    assert elsewhere in resolution.note
+    assert "北京市" in resolution.note
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["东城区朝阳门内大街", "朝阳门外大街12号", "西城区阜成门外大街", "朝阳区朝阳门外大街甲6号"],
+)
+def test_a_gates_road_is_not_its_street(address: str) -> None:
+    resolution = address_resolve(address)
+    assert resolution.street_code != "110101008"  # 朝阳门街道 is not named by its road alone
+    assert resolution.level in (None, "district")
+    assert resolution.outside is False
+
+
+def test_a_market_is_not_a_city() -> None:
+    assert address_resolve("朝阳市场东侧").outside is False

@@ -94,7 +94,22 @@
       var select = $("region");
       if (code && !select.querySelector('option[value="' + code + '"]') && r.data.street_code) { code = r.data.street_code; }
       if (code && select.querySelector('option[value="' + code + '"]')) { select.value = code; changed(); }
-      $("address-note").textContent = (r.data.confidence === "low" || r.data.confidence === "none") ? t.low_confidence : (r.data.note || "");
+      var note = $("address-note");
+      note.textContent = "";
+      note.className = "muted";
+      if (r.data.outside) {
+        // another province or city: the call is refused through the rejection flow, never dropped
+        note.className = "flag";
+        note.appendChild(document.createTextNode(r.data.note + " "));
+        var refuse = el("button", { type: "button", "class": "link", id: "refuse-outside" }, t.refuse_outside);
+        refuse.addEventListener("click", function () {
+          $("region").value = $("region").querySelector("option[data-city]").value;  // no district of ours
+          choose("reject", "out_of_jurisdiction", t.refuse_outside);
+        });
+        note.appendChild(refuse);
+        return;
+      }
+      note.textContent = (r.data.confidence === "low" || r.data.confidence === "none") ? t.low_confidence : (r.data.note || "");
     });
   }
   $("address").addEventListener("change", resolve);
@@ -186,7 +201,7 @@
       if ($("answer-article").value) {
         follow = api("POST", "/api/v1/tickets/" + ticket.id + "/answer-from-article/", { article: Number($("answer-article").value) }); note = t.answered;
       } else if ($("reject-reason").value) {
-        follow = api("POST", "/api/v1/tickets/" + ticket.id + "/reject/", { reason: $("reject-reason").value }); note = t.refused;
+        follow = api("POST", "/api/v1/tickets/" + ticket.id + "/reject/", { reason: $("reject-reason").value }); note = $("chosen-action").textContent.replace(t.chosen + ": ", "");
       } else if ($("merge-parent").value) {
         follow = api("POST", "/api/v1/tickets/" + ticket.id + "/merge/", { parent: $("merge-parent").value }); note = t.merged + " " + $("merge-parent").value;
       }
