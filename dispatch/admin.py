@@ -16,6 +16,7 @@ from dispatch.directory.models import (
     Region,
     RegionAlias,
     RegionCodeHistory,
+    ServiceArea,
     Unit,
 )
 from dispatch.directory.services import membership_grant, membership_revoke
@@ -56,6 +57,12 @@ class RegionAdmin(DirectoryAdmin):
     show_full_result_count = False
 
 
+class ServiceAreaInline(admin.TabularInline[ServiceArea, Unit]):
+    model = ServiceArea
+    extra = 0
+    raw_id_fields = ["region"]
+
+
 @admin.register(Unit)
 class UnitAdmin(DirectoryAdmin):
     list_display = ["code", "name", "kind", "function", "region", "assessment_group", "is_active"]
@@ -63,6 +70,7 @@ class UnitAdmin(DirectoryAdmin):
     search_fields = ["code", "name", "short_name"]
     list_select_related = ["region"]
     raw_id_fields = ["region", "parent"]
+    inlines = [ServiceAreaInline]
 
 
 @admin.register(Membership)

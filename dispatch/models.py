@@ -22,6 +22,7 @@ from .directory.models import (  # noqa: F401  (registered with the dispatch app
     Region,
     RegionAlias,
     RegionCodeHistory,
+    ServiceArea,
     Unit,
 )
 

@@ -86,8 +86,10 @@ class Directory:
     district_government_by_region: Mapping[str, UnitInfo]  # district code → government
     district_department: Mapping[tuple[str, str], UnitInfo]  # (district code, function) → department
     municipal_department: Mapping[str, UnitInfo]  # function → department
-    enterprise: Mapping[str, UnitInfo]  # function → enterprise
+    enterprise: Mapping[str, UnitInfo]  # function → the enterprise serving the whole city
     by_code: Mapping[str, UnitInfo]
+    # function → (region code, enterprise) for enterprises serving only some regions (供应范围)
+    enterprise_areas: Mapping[str, Sequence[tuple[str, UnitInfo]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -154,10 +156,26 @@ def resolve(rule: Rule, place: Place, directory: Directory) -> UnitInfo | None:
     if rule.kind == MUNICIPAL_DEPARTMENT:
         return directory.municipal_department.get(rule.function)
     if rule.kind == ENTERPRISE:
-        return directory.enterprise.get(rule.function)
+        serving = enterprise_serving(rule.function, place, directory)
+        return serving[0] if serving else directory.enterprise.get(rule.function)
     if rule.kind == UNIT:
         return directory.by_code.get(rule.unit_code)
     return None
+
+
+def enterprise_serving(function: str, place: Place, directory: Directory) -> tuple[UnitInfo, str] | None:
+    """The enterprise of ``function`` whose service area holds the place (the finest area wins),
+    with the area's name; None when none does (the city-wide enterprise takes it)."""
+    depth = {code: i for i, code in enumerate(place.codes)}
+    serving = [
+        (depth[code], unit, code)
+        for code, unit in directory.enterprise_areas.get(function, ())
+        if code in depth
+    ]
+    if not serving:
+        return None
+    level, unit, _code = max(serving, key=lambda item: (item[0], -item[1].id))
+    return unit, place.names[level] if level < len(place.names) else ""
 
 
 def route(
@@ -213,6 +231,9 @@ def route(
         elif unit.id != lead.id and unit.id not in excluded and unit not in assists:
             assists.append(unit)
     explanation = f"{basis}主办规则为{entry.lead.describe()} → {lead.name}"
+    if entry.lead.kind == ENTERPRISE:
+        serving = enterprise_serving(entry.lead.function, place, directory)
+        explanation += f"（供应范围含{serving[1]}）" if serving else "（全市）"
     if assists:
         explanation += "；协办：" + "、".join(u.name for u in assists)
     if skipped:

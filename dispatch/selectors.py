@@ -19,6 +19,7 @@ from dispatch.directory.models import (
     Category,
     Region,
     RegionAlias,
+    ServiceArea,
     Unit,
 )
 from dispatch.models import AutoDispatchFailure, Whistle, WhistleSummons
@@ -50,6 +51,15 @@ def _routing_snapshot_load() -> tuple[list[routing.Entry], routing.Directory]:
         .only("pk", "code", "name", "kind", "function", "region__code", "region__level")
     )
     info = {u.pk: routing.UnitInfo(id=u.pk, code=u.code, name=u.name, kind=u.kind) for u in units}
+    areas: dict[int, list[str]] = defaultdict(list)
+    for unit_id, region_code in ServiceArea.objects.filter(unit__is_active=True).values_list(
+        "unit_id", "region__code"
+    ):
+        areas[unit_id].append(region_code)
+    enterprise_areas: dict[str, list[tuple[str, routing.UnitInfo]]] = defaultdict(list)
+    for u in units:
+        if u.kind == UnitKind.ENTERPRISE:
+            enterprise_areas[u.function] += [(code, info[u.pk]) for code in areas.get(u.pk, [])]
     directory = routing.Directory(
         street_office_by_region={
             u.region.code: info[u.pk]
@@ -65,8 +75,9 @@ def _routing_snapshot_load() -> tuple[list[routing.Entry], routing.Directory]:
         municipal_department={
             u.function: info[u.pk] for u in units if u.kind == UnitKind.MUNICIPAL_DEPARTMENT
         },
-        enterprise={u.function: info[u.pk] for u in units if u.kind == UnitKind.ENTERPRISE},
+        enterprise=_citywide_enterprises(units, info, areas),
         by_code={u.code: info[u.pk] for u in units},
+        enterprise_areas=dict(enterprise_areas),
     )
 
     def rule(kind: str, function: str, unit: Unit | None) -> routing.Rule:
@@ -93,6 +104,18 @@ def _routing_snapshot_load() -> tuple[list[routing.Entry], routing.Directory]:
         for e in catalog_list().filter(is_active=True, category__is_active=True)
     ]
     return entries, directory
+
+
+def _citywide_enterprises(
+    units: list[Unit], info: dict[int, routing.UnitInfo], areas: dict[int, list[str]]
+) -> dict[str, routing.UnitInfo]:
+    """Function → the enterprise serving the whole city: one without a service area, the one coded
+    ``E-<function>`` where several are (京港地铁 runs lines, which routing cannot see)."""
+    citywide: dict[str, routing.UnitInfo] = {}
+    for u in sorted(units, key=lambda unit: (unit.code != f"E-{unit.function}", unit.code)):
+        if u.kind == UnitKind.ENTERPRISE and u.pk not in areas and u.function not in citywide:
+            citywide[u.function] = info[u.pk]
+    return citywide
 
 
 def place_of(region: Region) -> routing.Place:

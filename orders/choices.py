@@ -119,6 +119,7 @@ class EventKind(models.TextChoices):
     DEADLINE_MOVED = "deadline_moved", _("Deadline recomputed")  # 时限重算（节假日安排公布后）
     SENSITIVE = "sensitive", _("Sensitive content")  # 敏感信息预警
     ASSESSMENT_EXEMPT = "assessment_exempt", _("Assessment exemption")  # 不纳入考评（申诉成立等）
+    ASSIST_FEEDBACK = "assist_feedback", _("Assisting unit's part")  # 协办单位反馈
     NOTE = "note", _("Note")  # 备注
 
 
@@ -140,6 +141,7 @@ class DeadlineClock(models.TextChoices):
     SIGN = "sign", _("Sign-for")  # 签收时限
     HANDLE = "handle", _("Handling")  # 办理时限
     REPORT = "report", _("Whistle report")  # 吹哨报到时限
+    ASSIST = "assist", _("Assisting part")  # 协办反馈时限
     CALLBACK = "callback", _("Callback")  # 回访时限
 
 

@@ -35,8 +35,12 @@ FIELDS = {
     DeadlineClock.CALLBACK: ClockFields(
         "handled_at", "callback_due_at", "callback_next_step", "callback_next_at", "callback_due_provisional"
     ),
-    # A summoned department's report deadline runs on its assignment's handling columns.
+    # A summoned department's report deadline, and an assisting unit's, run on its assignment's
+    # handling columns.
     DeadlineClock.REPORT: ClockFields(
+        "handle_started_at", "handle_due_at", "handle_next_step", "handle_next_at", "handle_due_provisional"
+    ),
+    DeadlineClock.ASSIST: ClockFields(
         "handle_started_at", "handle_due_at", "handle_next_step", "handle_next_at", "handle_due_provisional"
     ),
 }

@@ -49,6 +49,7 @@ class Tier:
     sign: deadlines.Limit
     handle: deadlines.Limit
     callback: deadlines.Limit
+    assist: deadlines.Limit
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Policy:
     clock_starts: str
     max_extensions: int
     whistle_hours: dict[str, int]
+    dispatch_within: dt.timedelta
 
     def limit(self, urgency: str, clock: str) -> deadlines.Limit:
         tier = self.tiers.get(urgency) or self.tiers[UrgencyTier.GENERAL]
@@ -69,6 +71,7 @@ class Policy:
             DeadlineClock.SIGN: tier.sign,
             DeadlineClock.HANDLE: tier.handle,
             DeadlineClock.CALLBACK: tier.callback,
+            DeadlineClock.ASSIST: tier.assist,
         }[DeadlineClock(clock)]
 
 
@@ -108,6 +111,7 @@ def _policies_load() -> list[tuple[dt.datetime, Policy]]:
                 sign=deadlines.Limit(float(t.sign_value), t.sign_unit),
                 handle=deadlines.Limit(float(t.handle_value), t.handle_unit),
                 callback=deadlines.Limit(float(t.callback_value), t.callback_unit),
+                assist=deadlines.Limit(float(t.assist_value), t.assist_unit),
             )
             for t in policy.tiers.all()
         }
@@ -126,6 +130,7 @@ def _policies_load() -> list[tuple[dt.datetime, Policy]]:
                 WHISTLE_ROUTINE: policy.whistle_routine_hours,
                 WHISTLE_CRITICAL: policy.whistle_critical_hours,
             },
+            dispatch_within=dt.timedelta(minutes=policy.dispatch_within_minutes),
         )
         loaded.append((policy.effective_from, policy_data))
     return sorted(loaded, key=lambda item: item[0], reverse=True)

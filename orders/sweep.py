@@ -46,7 +46,14 @@ ACTION = {
     DeadlineClock.SIGN: gettext_lazy("Sign-for"),
     DeadlineClock.HANDLE: gettext_lazy("Result"),
     DeadlineClock.REPORT: gettext_lazy("Whistle report"),
+    DeadlineClock.ASSIST: gettext_lazy("Assisting part"),
     DeadlineClock.CALLBACK: gettext_lazy("Callback"),
+}
+# The handling columns of a summoned department's row carry its report deadline (部门报到), an
+# assisting unit's its part's deadline (协办反馈): the step is recorded as that clock.
+ROLE_CLOCK: dict[str, str] = {
+    AssignmentRole.SUMMONED: DeadlineClock.REPORT,
+    AssignmentRole.ASSIST: DeadlineClock.ASSIST,
 }
 
 
@@ -90,8 +97,7 @@ def _hotline_unit() -> int | None:
 
 
 def _due_assignments(clock: str, now: dt.datetime) -> list[Due]:
-    """Assignments whose next step is due. The handling columns of a summoned department's row
-    carry its whistle report deadline (部门报到): the step is recorded as that clock."""
+    """Assignments whose next step is due, as the clock their role gives them (``ROLE_CLOCK``)."""
     fields = FIELDS[DeadlineClock(clock)]
     assert fields.start is not None
     rows = list(
@@ -101,9 +107,7 @@ def _due_assignments(clock: str, now: dt.datetime) -> list[Due]:
     )
     return [
         Due(
-            DeadlineClock.REPORT
-            if r.role == AssignmentRole.SUMMONED and clock == DeadlineClock.HANDLE
-            else clock,
+            ROLE_CLOCK.get(r.role, clock) if clock == DeadlineClock.HANDLE else clock,
             r,
             r.pk,
             r.ticket_id,

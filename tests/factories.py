@@ -71,7 +71,7 @@ class Cast:
         if state == TicketState.ANSWERED:
             return services.ticket_answer(ticket=ticket, by=self.agent, answer="已告知供暖报修电话。")
         if state == TicketState.REJECTED:
-            return services.ticket_reject(ticket=ticket, by=self.agent, reason="emergency")
+            return services.ticket_reject(ticket=ticket, by=self.agent, reason="emergency", transfer_to="110")
         if state == TicketState.MERGED:
             parent = self.create()
             return services.ticket_merge(ticket=ticket, by=self.dispatcher, parent=parent)

@@ -96,6 +96,11 @@ class UnitFunction(models.TextChoices):
     VETERANS = "veterans", _("Veterans affairs")  # 退役军人事务
     DISABLED = "disabled", _("Disabled persons' federation")  # 残联
     TELECOM_REGULATOR = "telecom_regulator", _("Communications administration")  # 通信管理局
+    POSTAL_REGULATOR = "postal_regulator", _("Postal administration")  # 邮政管理局（快递寄递监管）
+    FINANCIAL_REGULATOR = "financial_regulator", _("Financial regulation")  # 金融监管
+    PARKS = "parks", _("Municipal parks")  # 市属公园管理
+    JUSTICE = "justice", _("Justice administration")  # 司法行政（法律援助、人民调解）
+    AGRICULTURE = "agriculture", _("Agriculture and rural affairs")  # 农业农村
     # public-service enterprises
     WATER_SUPPLY = "water_supply", _("Water supply")  # 供水
     DRAINAGE = "drainage", _("Drainage")  # 排水
@@ -137,6 +142,15 @@ class UrgencyTier(models.TextChoices):
     UTILITY = "utility", _("Utilities (water, power, gas, heating)")  # 水电气热：24 小时
     GENERAL = "general", _("General")  # 一般：7 天
     COMPLEX = "complex", _("Complex")  # 疑难复杂：15 天
+
+
+class EmergencyLine(models.TextChoices):
+    """紧急热线: an emergency line's matter is transferred at once, never dispatched (国办发〔2020〕53号)."""
+
+    POLICE = "110", _("110 police")  # 报警
+    FIRE = "119", _("119 fire and rescue")  # 火警
+    AMBULANCE = "120", _("120 ambulance")  # 急救
+    TRAFFIC = "122", _("122 traffic accidents")  # 交通事故
 
 
 class DemandType(models.TextChoices):

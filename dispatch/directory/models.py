@@ -23,6 +23,7 @@ from .choices import (
     AssessmentGroup,
     CodeChange,
     DemandType,
+    EmergencyLine,
     LeadRule,
     MembershipRole,
     RegionKind,
@@ -193,10 +194,11 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         ordering = ["code"]
         constraints = [
-            # Routing resolves "the <kind> of <function> in <region>"; it must be unambiguous.
+            # Routing resolves "the <kind> of <function> in <region>"; it must be unambiguous. Several
+            # enterprises may share a function (service areas tell them apart; ServiceArea).
             models.UniqueConstraint(
                 fields=["kind", "function", "region"],
-                condition=Q(is_active=True),
+                condition=Q(is_active=True) & ~Q(kind=UnitKind.ENTERPRISE),
                 name="unit_kind_function_region",
             ),
         ]
@@ -204,6 +206,30 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ServiceArea(models.Model):
+    """供应范围: a region an enterprise serves (a district water company, a heating company's
+    districts). Routing picks the enterprise serving the ticket's place, the city-wide one otherwise."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="service_areas"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region served"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("service area")
+        verbose_name_plural = _("service areas")
+        constraints = [models.UniqueConstraint(fields=["unit", "region"], name="service_area_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} → {self.region}"
+
+    def clean(self) -> None:
+        if self.unit_id and self.unit.kind != UnitKind.ENTERPRISE:
+            raise ValidationError({"unit": _("Only public-service enterprises have service areas.")})
 
 
 class Membership(models.Model):
@@ -248,6 +274,15 @@ class Category(TreeNode):
     keywords = models.CharField(_("search keywords"), max_length=200, blank=True)
     auto_dispatch = models.BooleanField(
         _("auto-dispatch"), default=False, help_text=_("Dispatch by the catalog without a dispatcher.")
+    )
+    transfer_to = models.CharField(
+        _("transfer to"),
+        max_length=3,
+        choices=EmergencyLine.choices,
+        blank=True,
+        help_text=_(
+            "An emergency line's matter: transferred at once (refused as an emergency), never dispatched."
+        ),
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)

@@ -42,6 +42,11 @@ class SlaPolicy(models.Model):
         _("escalate this many hours after the urge"), default=24
     )
     max_extensions = models.PositiveSmallIntegerField(_("extensions allowed per ticket"), default=1)
+    dispatch_within_minutes = models.PositiveIntegerField(
+        _("dispatch within (minutes)"),
+        default=5,
+        help_text=_("派单时限: reported practice is within 5 minutes of the call; no formal rule is public."),
+    )
     whistle_routine_hours = models.PositiveIntegerField(
         _("report hours for a work-progress whistle"), default=24
     )
@@ -72,6 +77,11 @@ class SlaTier(models.Model):
     handle_unit = models.CharField(_("unit"), max_length=16, choices=LimitUnit.choices)
     callback_value = models.DecimalField(_("callback limit"), max_digits=6, decimal_places=2)
     callback_unit = models.CharField(_("unit"), max_length=16, choices=LimitUnit.choices)
+    # 协办反馈: when assisting units file their part. No public figure: this system's defaults.
+    assist_value = models.DecimalField(_("assisting units' limit"), max_digits=6, decimal_places=2, default=3)
+    assist_unit = models.CharField(
+        _("unit"), max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS
+    )
 
     class Meta:
         verbose_name = _("SLA tier")
@@ -82,7 +92,7 @@ class SlaTier(models.Model):
         return self.get_urgency_display()
 
     def clean(self) -> None:
-        for field in ("sign", "handle", "callback"):
+        for field in ("sign", "handle", "callback", "assist"):
             value, unit = getattr(self, f"{field}_value"), getattr(self, f"{field}_unit")
             if value is None or value <= 0:
                 raise ValidationError({f"{field}_value": _("A limit must be positive.")})

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from dispatch.directory.choices import DemandType, UrgencyTier
+from dispatch.directory.choices import DemandType, EmergencyLine, UrgencyTier
 from dispatch.directory.fields import optional_reference
 
 from .. import conditions
@@ -102,6 +102,11 @@ class Ticket(FSMModelMixin, models.Model):
     reject_reason = models.CharField(
         _("reason not accepted"), max_length=24, choices=RejectReason.choices, blank=True
     )
+    transferred_to = models.CharField(
+        _("transferred to"), max_length=3, choices=EmergencyLine.choices, blank=True
+    )  # 转接的紧急热线（不予受理：紧急事项）
+    # 派单时限: when the hotline should have dispatched it (SlaPolicy.dispatch_within_minutes).
+    dispatch_due_at = models.DateTimeField(_("dispatch due"), null=True, blank=True)
     result = models.TextField(_("handling result"), blank=True)
     rework_count = models.PositiveSmallIntegerField(_("rework count"), default=0)
     assessment_exempt = models.BooleanField(_("exempt from assessment"), default=False)
@@ -208,6 +213,7 @@ class Ticket(FSMModelMixin, models.Model):
         """派单: a lead unit (and any assisting units) now holds the ticket."""
         self.lead_unit_id = lead_unit_id
         self.dispatched_at = at
+        self.dispatch_due_at = None
         self.accepted_at = None
 
     @transition(
@@ -220,6 +226,7 @@ class Ticket(FSMModelMixin, models.Model):
         """直接答复: the agent answered at intake (from the knowledge base); terminal."""
         self.answer = answer
         self.answered_at = at
+        self.dispatch_due_at = None
 
     @transition(
         field=state,
@@ -227,10 +234,12 @@ class Ticket(FSMModelMixin, models.Model):
         target=TicketState.REJECTED,
         permission=by_role("orders.reject_ticket"),
     )
-    def reject(self, *, reason: str, at: Any) -> None:
-        """不予受理: out of scope, with a reason code; terminal."""
+    def reject(self, *, reason: str, at: Any, transferred_to: str = "") -> None:
+        """不予受理: out of scope, with a reason code (an emergency: the line it went to); terminal."""
         self.reject_reason = reason
+        self.transferred_to = transferred_to
         self.rejected_at = at
+        self.dispatch_due_at = None
 
     @transition(
         field=state,
@@ -244,6 +253,7 @@ class Ticket(FSMModelMixin, models.Model):
         self.parent_id = parent_id
         self.merged_at = at
         self.lead_unit_id = None
+        self.dispatch_due_at = None
 
     @transition(
         field=state,
@@ -255,6 +265,7 @@ class Ticket(FSMModelMixin, models.Model):
         """改派: another unit leads; it must sign for the ticket again."""
         self.lead_unit_id = lead_unit_id
         self.dispatched_at = at
+        self.dispatch_due_at = None
         self.accepted_at = None
 
     @transition(

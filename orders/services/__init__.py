@@ -10,6 +10,7 @@ from .assignments import (
     end_summoned,
     lead_assignment,
     ticket_dispatch,
+    ticket_part_file,
     ticket_reassign,
 )
 from .calendar import calendar_watch, provisional_deadlines_recompute
@@ -63,6 +64,7 @@ __all__ = [
     "ticket_extension_request",
     "ticket_merge",
     "ticket_note_add",
+    "ticket_part_file",
     "ticket_reassign",
     "ticket_reject",
     "ticket_reopen",

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -22,11 +22,13 @@ from django.utils.translation import gettext as _
 from dispatch.directory.choices import UnitKind
 from dispatch.directory.models import Unit
 
-from .. import sla
-from ..choices import AssignmentEnd, AssignmentRole, ClockStart, DeadlineClock, EventKind
+from .. import clock, sla
+from ..access import ticket_scope
+from ..choices import UNIT_STATES, AssignmentEnd, AssignmentRole, ClockStart, DeadlineClock, EventKind
 from ..deadline_clocks import clock_start, clock_stop, stopped_fields
+from ..exceptions import TicketConflict, transition_not_allowed
 from ..models import Assignment, Ticket
-from .transitions import run_transition
+from .transitions import lock, record, run_transition
 
 
 def active_assignments(ticket: Ticket) -> QuerySet[Assignment]:
@@ -69,11 +71,12 @@ def _assign(
     if sla.policy_at(at).clock_starts == ClockStart.DISPATCH:
         clock_start(lead_row, DeadlineClock.HANDLE, urgency=ticket.urgency, start=at)
     rows = [lead_row]
-    rows += [
-        Assignment(ticket=ticket, unit=unit, role=AssignmentRole.ASSIST, assigned_by=by, assigned_at=at)
-        for unit in assists
-        if unit.pk != lead.pk
-    ]
+    for unit in assists:
+        if unit.pk == lead.pk:
+            continue
+        row = Assignment(ticket=ticket, unit=unit, role=AssignmentRole.ASSIST, assigned_by=by, assigned_at=at)
+        clock_start(row, DeadlineClock.ASSIST, urgency=ticket.urgency, start=at)  # 协办反馈时限
+        rows.append(row)
     return Assignment.objects.bulk_create(rows)
 
 
@@ -82,6 +85,20 @@ def _units_payload(lead: Unit, assists: Sequence[Unit]) -> dict[str, Any]:
         "lead_unit": {"id": lead.pk, "code": lead.code, "name": lead.name},
         "assist_units": [{"id": u.pk, "code": u.code, "name": u.name} for u in assists if u.pk != lead.pk],
     }
+
+
+def _check_dispatchable(ticket: Ticket, lead: Unit, assists: Sequence[Unit]) -> None:
+    line = ticket.category.transfer_to
+    if line:
+        raise ValidationError(
+            {
+                "category": _(
+                    "A matter for %(line)s is transferred at once, not dispatched: refuse it as an emergency."
+                )
+                % {"line": line}
+            }
+        )
+    _check_units(lead, assists)
 
 
 def _check_units(lead: Unit, assists: Sequence[Unit]) -> None:
@@ -113,7 +130,7 @@ def ticket_dispatch(
         by=by,
         kind=EventKind.DISPATCH,
         arguments={"lead_unit_id": lead_unit.pk},
-        validate=lambda t: _check_units(lead_unit, assist_units),
+        validate=lambda t: _check_dispatchable(t, lead_unit, assist_units),
         after=assign,
         note=note,
         payload={**_units_payload(lead_unit, assist_units), **(payload or {})},
@@ -134,7 +151,7 @@ def ticket_reassign(
     previous: dict[str, Any] = {}
 
     def validate(t: Ticket) -> None:
-        _check_units(lead_unit, assist_units)
+        _check_dispatchable(t, lead_unit, assist_units)
         if not reason.strip():
             raise ValidationError({"reason": _("Say why the ticket is reassigned.")})
         if lead_unit.pk == t.lead_unit_id:
@@ -181,4 +198,43 @@ def assignment_part_file(*, ticket: Ticket, unit_id: int, role: str, at: dt.date
         row.replied_at = at
         clock_stop(row, DeadlineClock.HANDLE)
         row.save(update_fields=["replied_at", "handle_next_step", "handle_next_at"])
+    return row
+
+
+@transaction.atomic
+def ticket_part_file(*, ticket: Ticket | int, by: User, note: str) -> Assignment:
+    """协办反馈: an assisting unit files its part; its clock stops and the lead sees it on the ticket."""
+    ticket = lock(ticket)
+    if not by.has_perm("orders.reply_ticket"):
+        raise PermissionDenied(_("Your role may not do this."))
+    units = ticket_scope(by).handler_units
+    row = (
+        active_assignments(ticket)
+        .filter(role=AssignmentRole.ASSIST, unit_id__in=sorted(units))
+        .select_related("unit")
+        .select_for_update(of=("self",))
+        .first()
+    )
+    if row is None:
+        raise PermissionDenied(_("Only an assisting unit of this ticket files a part."))
+    if ticket.state not in UNIT_STATES:
+        raise transition_not_allowed(str(_("file the assisting part")), ticket.get_state_display())
+    if row.replied_at is not None:
+        raise TicketConflict(_("Your unit has filed its part already."), code="part_filed")
+    if not note.strip():
+        raise ValidationError({"note": _("Describe what your unit did.")})
+    now = clock.now()
+    row.replied_at = now
+    clock_stop(row, DeadlineClock.ASSIST)
+    row.save(update_fields=["replied_at", "handle_next_step", "handle_next_at"])
+    record(
+        ticket,
+        EventKind.ASSIST_FEEDBACK,
+        by=by,
+        from_state=ticket.state,
+        to_state=ticket.state,
+        note=note.strip(),
+        payload={"unit": {"id": row.unit_id, "code": row.unit.code, "name": row.unit.name}},
+        unit_id=row.unit_id,
+    )
     return row

@@ -18,7 +18,7 @@ from dispatch.directory.choices import RegionLevel
 from dispatch.directory.jurisdiction import jurisdiction
 from dispatch.directory.models import Category, Region
 
-from .. import clock
+from .. import clock, sla
 from ..choices import CHANNELS_WITHOUT_CALLER, Channel, EventKind
 from ..exceptions import TicketConflict
 from ..models import Caller, IdempotencyKey, Ticket
@@ -198,6 +198,7 @@ def ticket_create(
         is_anonymous=is_anonymous,
         created_by=by,
         created_at=now,
+        dispatch_due_at=now + sla.policy_at(now).dispatch_within,
     )
     ticket.save()
     if key_row is not None:

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dispatch.directory.choices import EmergencyLine
+
 from .. import sla
 from ..choices import (
     TERMINAL_STATES,
@@ -51,17 +53,28 @@ def ticket_answer(
 
 
 @transaction.atomic
-def ticket_reject(*, ticket: Ticket | int, by: User, reason: str, note: str = "") -> Ticket:
-    """不予受理: refuse a received ticket with a reason code."""
+def ticket_reject(
+    *, ticket: Ticket | int, by: User, reason: str, note: str = "", transfer_to: str = ""
+) -> Ticket:
+    """不予受理: refuse a received ticket with a reason code. An emergency names the line it was
+    transferred to at once (110/119/120/122: 即时转至相应热线)."""
     reason = RejectReason(reason)
+
+    def validate(t: Ticket) -> None:
+        if reason == RejectReason.EMERGENCY and transfer_to not in EmergencyLine.values:
+            raise ValidationError({"transfer_to": _("Say which emergency line the call went to.")})
+        if reason != RejectReason.EMERGENCY and transfer_to:
+            raise ValidationError({"transfer_to": _("Only an emergency is transferred to another line.")})
+
     return run_transition(
         ticket,
         name="reject",
         by=by,
         kind=EventKind.REJECT,
-        arguments={"reason": reason},
+        arguments={"reason": reason, "transferred_to": transfer_to},
+        validate=validate,
         note=note,
-        payload={"reason": reason.value},
+        payload={"reason": reason.value, **({"transfer_to": transfer_to} if transfer_to else {})},
     )
 
 
@@ -162,6 +175,10 @@ def ticket_reply(*, ticket: Ticket | int, by: User, result: str) -> Ticket:
     def stop_units(t: Ticket, now: dt.datetime) -> None:
         active_assignments(t).filter(role=AssignmentRole.LEAD).update(
             replied_at=now, **stopped_fields(DeadlineClock.HANDLE), **stopped_fields(DeadlineClock.SIGN)
+        )
+        # The result is in: assisting units' clocks stop (they hold the ticket until it closes).
+        active_assignments(t).filter(role=AssignmentRole.ASSIST).update(
+            **stopped_fields(DeadlineClock.HANDLE)
         )
         end_summoned(t, now)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from dispatch.directory.models import Unit
 
+from .. import sla
 from ..choices import AssignmentEnd, AssignmentRole, DeadlineClock, EventKind, ReturnDecision, ReturnReason
 from ..deadline_clocks import clock_resume, clock_start, stopped_fields
 from ..exceptions import TicketConflict
@@ -94,12 +95,16 @@ def ticket_approve_return(*, ticket: Ticket | int, by: User, note: str = "") -> 
         end_assignments(t, AssignmentEnd.REASSIGNED, now)
         return {"returned_by": pending["unit"], "reason": request.reason}
 
+    def due_again(t: Ticket, now: dt.datetime) -> None:
+        t.dispatch_due_at = now + sla.policy_at(now).dispatch_within  # back with the hotline
+
     return run_transition(
         ticket,
         name="approve_return",
         by=by,
         kind=EventKind.APPROVE_RETURN,
         validate=validate,
+        prepare=due_again,
         after=release,
         note=note,
     )

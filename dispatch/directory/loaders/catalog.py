@@ -12,6 +12,7 @@ from django.db import transaction
 from ..cache import directory_cache_clear
 from ..choices import (
     DemandType,
+    EmergencyLine,
     LeadRule,
     UnitFunction,
     UrgencyTier,
@@ -129,7 +130,8 @@ def categories_load(*, progress: Progress = silent) -> LoadStats:
                 "default_urgency": urgency,
                 "demand_types": types if is_leaf else [],
                 "keywords": node.get("kw", ""),
-                "auto_dispatch": bool(inherited.get("auto", False)) and is_leaf,
+                "auto_dispatch": bool(inherited.get("auto", False)) and is_leaf and "transfer" not in node,
+                "transfer_to": EmergencyLine(str(node["transfer"])).value if "transfer" in node else "",
                 "sort_order": order,
                 "is_active": True,
             },

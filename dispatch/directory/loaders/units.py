@@ -18,6 +18,7 @@ from ..jurisdiction import jurisdiction
 from ..models import (
     Region,
     RegionAlias,
+    ServiceArea,
     Unit,
 )
 from .common import (
@@ -72,12 +73,13 @@ def units_load(*, progress: Progress = silent) -> LoadStats:
         ("municipal_departments", "M", UnitKind.MUNICIPAL_DEPARTMENT, AssessmentGroup.DEPARTMENT),
         ("enterprises", "E", UnitKind.ENTERPRISE, AssessmentGroup.ENTERPRISE),
     )
+    serving: dict[Unit, list[str]] = {}
     for key, prefix, kind, group in citywide:
         counted = key.rstrip("s").replace("_", " ")  # "municipal department", "enterprise"
         for item in spec[key]:
-            _, created, changed = upsert(
+            unit, created, changed = upsert(
                 Unit,
-                {"code": f"{prefix}-{item['function']}"},
+                {"code": item.get("code") or f"{prefix}-{item['function']}"},
                 {
                     "name": item["name"],
                     "short_name": item["short"],
@@ -90,6 +92,10 @@ def units_load(*, progress: Progress = silent) -> LoadStats:
                 },
             )
             stats.record(counted, created, changed)
+            if kind == UnitKind.ENTERPRISE:
+                serving[unit] = [str(code) for code in item.get("serves", [])]
+    for unit, codes in serving.items():
+        stats.record("service area", *_service_area_set(unit, codes))
 
     governments: dict[str, Unit] = {}
     for district in Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code"):
@@ -114,7 +120,7 @@ def units_load(*, progress: Progress = silent) -> LoadStats:
                 Unit,
                 {"code": f"D{district.code}-{item['function']}"},
                 {
-                    "name": item["name"].format(d=district.name),
+                    "name": item["name"].format(d=district.name, ds=district.name.removesuffix("区")),
                     "short_name": f"{district.name.removesuffix('区')}{item['short']}",
                     "kind": UnitKind.DISTRICT_DEPARTMENT,
                     "function": UnitFunction(item["function"]),
@@ -174,3 +180,17 @@ def units_load(*, progress: Progress = silent) -> LoadStats:
         stats.record("zone administration", created, changed)
     progress(f"units: {Unit.objects.count()}")
     return stats
+
+
+def _service_area_set(unit: Unit, codes: list[str]) -> tuple[bool, bool]:
+    """Make the enterprise's seeded service area exactly ``codes`` (created, changed)."""
+    wanted = set(Region.objects.filter(code__in=codes).values_list("pk", flat=True))
+    if len(wanted) != len(set(codes)):
+        missing = set(codes) - set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
+        raise ValueError(f"{unit.code}: unknown service-area region codes {sorted(missing)}")
+    current = set(ServiceArea.objects.filter(unit=unit).values_list("region_id", flat=True))
+    if current == wanted:
+        return False, False
+    ServiceArea.objects.filter(unit=unit).exclude(region_id__in=wanted).delete()
+    ServiceArea.objects.bulk_create(ServiceArea(unit=unit, region_id=pk) for pk in wanted - current)
+    return not current, bool(current)

@@ -213,3 +213,39 @@ def test_loader_repairs_an_edited_seed_row() -> None:
     assert categories_load().updated["level-3 category"] == 1
     assert Unit.objects.get(code="M-water").name == "北京市水务局"
     assert Category.objects.get(code="010101").name == "停水"
+
+
+def test_an_enterprise_entry_seeds_its_service_area(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serves` in units.yaml: the loader keeps the enterprise's areas exactly as listed."""
+    from dispatch.directory.loaders import units as loader
+    from dispatch.directory.models import ServiceArea
+
+    real = loader.read_yaml
+
+    def with_local_supplier(serves: list[str]):  # type: ignore[no-untyped-def]
+        def read(name: str):  # type: ignore[no-untyped-def]
+            spec = real(name)
+            spec["enterprises"].append(
+                {
+                    "function": "heating",
+                    "name": "示例供热公司",
+                    "short": "示例供热",
+                    "code": "E-heating-x",
+                    "serves": serves,
+                }
+            )
+            return spec
+
+        monkeypatch.setattr(loader, "read_yaml", read)
+
+    with_local_supplier(["110105026", "110105004"])
+    assert units_load().created["service area"] == 1
+    served = ServiceArea.objects.filter(unit__code="E-heating-x")
+    assert sorted(served.values_list("region__code", flat=True)) == ["110105004", "110105026"]
+    with_local_supplier(["110105004"])
+    assert units_load().updated["service area"] == 1
+    assert list(served.values_list("region__code", flat=True)) == ["110105004"]
+    with_local_supplier(["999999999"])
+    with pytest.raises(ValueError, match="999999999"):
+        units_load()
+    assert list(served.values_list("region__code", flat=True)) == ["110105004"]
