@@ -37,6 +37,12 @@ PAGES: list[Page] = [
         "orders.create_ticket",
     ),
     Page(
+        "desk:dispatch",
+        _("Dispatch desk"),
+        _("Tickets waiting for dispatch with the suggested units, return requests, auto-dispatch failures."),
+        "orders.dispatch_ticket",
+    ),
+    Page(
         "desk:inbox",
         _("Inbox"),
         _("Your unit's tickets by due time, whistles to report to, notices."),

@@ -4,27 +4,31 @@ ready, calling ``dispatch.services`` like the API does."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.choices import WhistleGrade
-from dispatch.directory.choices import UnitKind
-from dispatch.directory.models import Unit
+from dispatch.directory.forms import UnitPicker, UnitsField
 from dispatch.services import ticket_reply, whistle_end, whistle_raise
-from orders.action_forms import TICKET_ACTIONS, NoteForm, ReplyForm, TicketAction
+from dispatch.services.whistles import SUMMONABLE_KINDS, summon_district
+from orders.action_forms import TICKET_ACTIONS, NoteForm, ReplyForm, TicketAction, TicketForm
 
 
-class WhistleForm(forms.Form):
+class WhistleForm(TicketForm):
+    """街乡吹哨: the search offers the ticket's district's departments and the city-wide units."""
+
     grade = forms.ChoiceField(label=_("grade"), choices=WhistleGrade.choices)
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
-    departments = forms.ModelMultipleChoiceField(
-        queryset=Unit.objects.filter(
-            is_active=True,
-            kind__in=[UnitKind.DISTRICT_DEPARTMENT, UnitKind.MUNICIPAL_DEPARTMENT, UnitKind.ENTERPRISE],
-        ).order_by("code"),
-        to_field_name="code",
-        label=_("departments summoned"),
-    )
+    departments = UnitsField(kinds=SUMMONABLE_KINDS, label=_("departments summoned"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        district = summon_district(self.ticket) if self.ticket is not None else None
+        if district is not None:
+            field = self.fields["departments"]
+            field.widget = UnitPicker(multiple=True, kinds=SUMMONABLE_KINDS, near=district.code)
 
 
 TICKET_ACTIONS["whistle"] = TicketAction(

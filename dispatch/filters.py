@@ -37,7 +37,12 @@ class UnitFilterSet(django_filters.FilterSet):
     assessment_group = django_filters.MultipleChoiceFilter(choices=AssessmentGroup.choices)
     region = django_filters.CharFilter(field_name="region__code", label="region code")
     district = django_filters.CharFilter(method="filter_district", label="district code")
-    q = django_filters.CharFilter(method="filter_q", label="name")
+    near = django_filters.CharFilter(
+        method="filter_near", label="district code: that district's units and the city-wide ones"
+    )
+    q = django_filters.CharFilter(
+        method="filter_q", label="words, each in the name, short name, code or place (朝阳 城管)"
+    )
 
     class Meta:
         model = Unit
@@ -46,8 +51,21 @@ class UnitFilterSet(django_filters.FilterSet):
     def filter_district(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
         return queryset.filter(Q(region__code=value) | Q(region__path__contains=f".{value}."))
 
+    def filter_near(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
+        return queryset.filter(
+            Q(region__code=value) | Q(region__path__contains=f".{value}.") | Q(region__level=RegionLevel.CITY)
+        )
+
     def filter_q(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
-        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+        for word in value.split()[:5]:
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(short_name__icontains=word)
+                | Q(code__iexact=word)
+                | Q(region__name__icontains=word)
+                | Q(region__parent__name__icontains=word)
+            )
+        return queryset
 
 
 class CategoryFilterSet(django_filters.FilterSet):

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 
 from dispatch.directory.models import Category, Region
 from dispatch.directory.reads import region_ancestor_at
 from dispatch.models import WhistleSummons
 from orders.access import ticket_scope
-from orders.choices import AssignmentRole, TicketState
-from orders.models import Assignment, Caller, Notice, Ticket, TicketEvent
+from orders.choices import AssignmentRole, ReturnDecision, TicketState
+from orders.models import Assignment, Caller, Notice, ReturnRequest, Ticket, TicketEvent
 from orders.privacy import phone_hash, phone_normalize
 from orders.selectors import scope_q
 
@@ -31,7 +31,7 @@ OPEN_STATES = [
 
 def inbox(*, user: Any) -> QuerySet[Assignment]:
     """The open assignments of the user's units, the most urgent first: the sign-for deadline until
-    signed, then the handling deadline."""
+    signed, then the handling deadline; an assisting unit's part deadline until it files the part."""
     units = sorted(ticket_scope(user).handler_units)
     return (
         Assignment.objects.filter(unit_id__in=units, ended_at__isnull=True, ticket__state__in=OPEN_STATES)
@@ -40,11 +40,15 @@ def inbox(*, user: Any) -> QuerySet[Assignment]:
         .select_related("ticket__category", "ticket__street", "ticket__district", "unit")
         .defer("ticket__street__boundary", "ticket__district__boundary")
         .annotate(
+            # an assisting unit's deadline is its part's (协办反馈), until it files it
             due_at=Case(
+                When(role=AssignmentRole.ASSIST, replied_at__isnull=False, then=None),
+                When(role=AssignmentRole.ASSIST, then=F("handle_due_at")),
                 When(signed_at__isnull=True, then=F("sign_due_at")),
                 default=F("handle_due_at"),
             ),
             due_provisional=Case(
+                When(role=AssignmentRole.ASSIST, then=F("handle_due_provisional")),
                 When(signed_at__isnull=True, then=F("sign_due_provisional")),
                 default=F("handle_due_provisional"),
             ),
@@ -291,3 +295,50 @@ def duplicates_for(
             }
         )
     return rows
+
+
+# ------------------------------------------------------------------------- the dispatcher's desk
+
+
+def dispatch_queue(
+    *, user: Any, district: str = "", overdue_at: dt.datetime | None = None
+) -> QuerySet[Ticket]:
+    """待派工单: received tickets waiting for a dispatcher, the most pressing first (the dispatch
+    deadline, then the oldest), with what the desk shows of each."""
+    if not user.has_perm("orders.dispatch_ticket"):
+        return Ticket.objects.none()
+    queryset = (
+        Ticket.objects.filter(state=TicketState.RECEIVED)
+        .select_related("category__parent__parent", "region", "district", "street", "auto_dispatch_failure")
+        .defer("region__boundary", "district__boundary", "street__boundary")
+        .order_by(F("dispatch_due_at").asc(nulls_last=True), "created_at", "pk")
+    )
+    if district:
+        queryset = queryset.filter(district__code=district)
+    if overdue_at is not None:
+        queryset = queryset.filter(dispatch_due_at__lt=overdue_at)
+    return queryset
+
+
+def returns_pending(*, user: Any) -> QuerySet[Ticket]:
+    """退单申请: tickets whose lead unit asked to give them back, the oldest request first, each with
+    its pending request (``pending_returns``)."""
+    if not user.has_perm("orders.decide_return_ticket"):
+        return Ticket.objects.none()
+    pending = ReturnRequest.objects.filter(decision=ReturnDecision.PENDING).select_related(
+        "unit", "suggested_unit", "requested_by"
+    )
+    return (
+        Ticket.objects.filter(state=TicketState.RETURN_REQUESTED)
+        .select_related("category__parent__parent", "region", "district", "street", "lead_unit")
+        .defer("region__boundary", "district__boundary", "street__boundary")
+        .prefetch_related(Prefetch("return_requests", queryset=pending, to_attr="pending_returns"))
+        .annotate(
+            requested_at=Subquery(
+                ReturnRequest.objects.filter(ticket=OuterRef("pk"), decision=ReturnDecision.PENDING).values(
+                    "requested_at"
+                )[:1]
+            )
+        )
+        .order_by(F("requested_at").asc(nulls_last=True), "pk")
+    )

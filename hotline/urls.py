@@ -2,13 +2,18 @@
 
 from django.urls import path
 
-from . import views
+from . import dispatcher, views
 
 app_name = "desk"
 
 urlpatterns = [
     path("intake/", views.intake_desk, name="intake"),
     path("inbox/", views.inbox, name="inbox"),
+    path("dispatch/", dispatcher.dispatch_desk, name="dispatch"),
+    path("dispatch/<int:pk>/take/", dispatcher.dispatch_take, name="dispatch-take"),
+    path("dispatch/<int:pk>/transfer/", dispatcher.dispatch_transfer, name="dispatch-transfer"),
+    path("dispatch/<int:pk>/return/", dispatcher.return_decide, name="return-decide"),
+    path("tickets/<int:pk>/part/", views.part_file, name="part"),
     path("supervision/", views.supervision, name="supervision"),
     path("tickets/<int:pk>/", views.ticket_page, name="ticket"),
     path("tickets/<int:pk>/act/<str:name>/", views.ticket_action, name="action"),

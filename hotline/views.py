@@ -31,7 +31,7 @@ from orders import services as ticket_services
 from orders.access import ticket_scope
 from orders.action_forms import TICKET_ACTIONS, RequiredNoteForm
 from orders.api.serializers import caller_representation
-from orders.choices import Channel
+from orders.choices import AssignmentRole, Channel, EventKind
 from orders.exceptions import TicketConflict
 from orders.selectors import caller_contact_visible, ticket_events, ticket_get_for_user
 
@@ -93,6 +93,12 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class PartForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("what your unit did for its part"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class ReportForm(forms.Form):
     note = forms.CharField(
         label=gettext_lazy("what your department did"), widget=forms.Textarea(attrs={"rows": 3})
@@ -116,6 +122,18 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
         and ticket.lead_unit_id in scope.handler_units
         and ticket.state in ("dispatched", "accepted", "escalated")
     )
+    part = next(
+        (
+            a
+            for a in ticket.assignments.all()
+            if a.role == AssignmentRole.ASSIST
+            and a.ended_at is None
+            and a.replied_at is None
+            and a.unit_id in scope.handler_units
+        ),
+        None,
+    )
+    events = list(ticket_events(ticket=ticket))
     summons = [
         s
         for whistle in ticket.whistles.all()
@@ -128,13 +146,16 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "ticket": ticket,
             "caller": caller_representation(ticket, caller_contact_visible(user=request.user)),
-            "events": ticket_events(ticket=ticket),
+            "events": events,
             "actions": actions,
             "may_extend": may_extend,
             "extension_form": ExtensionForm() if may_extend else None,
             "note_form": RequiredNoteForm(),
             "summons": summons,
             "report_form": ReportForm(),
+            "part": part,
+            "part_form": PartForm() if part is not None else None,
+            "parts": [e for e in events if e.kind == EventKind.ASSIST_FEEDBACK],
         },
     )
 
@@ -164,7 +185,7 @@ def ticket_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     spec = TICKET_ACTIONS.get(name)
     if spec is None:
         raise Http404
-    form = spec.form(request.POST or None)
+    form = spec.bind(ticket, request.POST or None)
     back = reverse("desk:ticket", args=[ticket.pk])
     if request.method == "POST" and form.is_valid():
         label = str(spec.label)
@@ -215,6 +236,24 @@ def ticket_note(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.error(request, _("Write the note first."))
+    return HttpResponseRedirect(reverse("desk:ticket", args=[ticket.pk]))
+
+
+@login_required
+@require_POST
+def part_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """协办反馈: an assisting unit files its part from the ticket page."""
+    ticket = _ticket_or_404(request, pk)
+    form = PartForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            form,
+            lambda data: ticket_services.ticket_part_file(ticket=ticket, by=request.user, note=data["note"]),
+            _("Your unit's part is filed."),
+        )
+    else:
+        messages.error(request, _("Say what your unit did."))
     return HttpResponseRedirect(reverse("desk:ticket", args=[ticket.pk]))
 
 
@@ -276,6 +315,7 @@ def intake_desk(request: HttpRequest) -> HttpResponse:
                 if n
             ),
             "keywords": c.keywords,
+            "transfer": c.transfer_to,
         }
         for c in category_leaves().select_related("parent__parent").order_by("code")
     ]

@@ -12,19 +12,20 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.directory.models import Unit
+from dispatch.directory.choices import EmergencyLine
+from dispatch.directory.forms import UnitField, UnitsField
 
 from . import services
 from .choices import RejectReason, ReturnReason
 from .models import Ticket
 
 
-def unit_field(**kwargs: Any) -> forms.ModelChoiceField:  # type: ignore[type-arg]
-    return forms.ModelChoiceField(
-        queryset=Unit.objects.filter(is_active=True).exclude(kind="hotline_centre").order_by("code"),
-        to_field_name="code",
-        **kwargs,
-    )
+class TicketForm(forms.Form):
+    """An action's form that depends on the ticket (its district scopes the units offered)."""
+
+    def __init__(self, *args: Any, ticket: Ticket | None = None, **kwargs: Any) -> None:
+        self.ticket = ticket
+        super().__init__(*args, **kwargs)
 
 
 class NoteForm(forms.Form):
@@ -36,13 +37,8 @@ class RequiredNoteForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    lead_unit = unit_field(label=_("lead unit"))
-    assist_units = forms.ModelMultipleChoiceField(
-        queryset=Unit.objects.filter(is_active=True).exclude(kind="hotline_centre").order_by("code"),
-        to_field_name="code",
-        required=False,
-        label=_("assisting units"),
-    )
+    lead_unit = UnitField(label=_("lead unit"))
+    assist_units = UnitsField(required=False, label=_("assisting units"))
     note = forms.CharField(label=_("note"), required=False)
 
 
@@ -56,6 +52,9 @@ class AnswerForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.ChoiceField(label=_("reason"), choices=RejectReason.choices)
+    transfer_to = forms.ChoiceField(
+        label=_("transferred to (an emergency)"), choices=[("", "—"), *EmergencyLine.choices], required=False
+    )
     note = forms.CharField(label=_("note"), required=False)
 
 
@@ -72,7 +71,7 @@ class MergeForm(forms.Form):
 class ReturnForm(forms.Form):
     reason = forms.ChoiceField(label=_("reason"), choices=ReturnReason.choices)
     note = forms.CharField(label=_("explanation"), widget=forms.Textarea(attrs={"rows": 3}))
-    suggested_unit = unit_field(label=_("suggested unit"), required=False)
+    suggested_unit = UnitField(label=_("suggested unit"), required=False)
 
 
 class ReplyForm(forms.Form):
@@ -86,6 +85,12 @@ class TicketAction:
     label: Any
     form: type[forms.Form]
     run: Callable[[Ticket, Any, dict[str, Any]], Any]
+
+    def bind(self, ticket: Ticket, data: Any = None) -> forms.Form:
+        """The action's form for this ticket (bound to ``data`` when given)."""
+        if issubclass(self.form, TicketForm):
+            return self.form(data, ticket=ticket)
+        return self.form(data)
 
 
 # transition method name → button. The apps above add theirs from AppConfig.ready: dispatch the
@@ -106,7 +111,9 @@ TICKET_ACTIONS: dict[str, TicketAction] = {
     "reject": TicketAction(
         _("Refuse"),
         RejectForm,
-        lambda t, u, d: services.ticket_reject(ticket=t, by=u, reason=d["reason"], note=d["note"]),
+        lambda t, u, d: services.ticket_reject(
+            ticket=t, by=u, reason=d["reason"], note=d["note"], transfer_to=d["transfer_to"]
+        ),
     ),
     "merge": TicketAction(
         _("Merge"),

@@ -237,7 +237,7 @@ class TicketAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         spec = TICKET_ACTIONS.get(name)
         if spec is None:
             raise PermissionDenied
-        form = spec.form(request.POST or None)
+        form = spec.bind(ticket, request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
                 spec.run(ticket, request.user, form.cleaned_data)

@@ -70,6 +70,22 @@ class ApproveReturnInput(serializers.Serializer[Any]):
         default=False,
         help_text="dispatch again at once by the route, excluding the returning unit",
     )
+    lead_unit = UnitCodeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="dispatch again at once to this unit (implies redispatch)",
+    )
+    assist_units = serializers.ListField(
+        child=UnitCodeField(), required=False, allow_null=True, default=None, max_length=10
+    )
+    override_reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="required when lead_unit is neither the route's nor the returning unit's suggestion",
+    )
 
 
 class WhistleInput(serializers.Serializer[Any]):
@@ -202,7 +218,13 @@ class TicketDispatchViewSet(DispatchTicketViewSetBase):
             request,
             ApproveReturnInput,
             lambda t, d: services.ticket_return_approve(
-                ticket=t, by=request.user, note=d["note"], redispatch=d["redispatch"]
+                ticket=t,
+                by=request.user,
+                note=d["note"],
+                redispatch=d["redispatch"],
+                lead_unit=d["lead_unit"],
+                assist_units=d["assist_units"],
+                override_reason=d["override_reason"],
             ),
         )
 

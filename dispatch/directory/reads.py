@@ -48,7 +48,7 @@ def region_ancestor_at(region: Region, level: str) -> Region | None:
 
 
 def unit_list() -> QuerySet[Unit]:
-    return Unit.objects.select_related("region", "parent").order_by("code")
+    return Unit.objects.select_related("region", "parent").defer("region__boundary").order_by("code")
 
 
 def category_list() -> QuerySet[Category]:

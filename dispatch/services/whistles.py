@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from dispatch.choices import DispatchEventKind, WhistleCloseReason, WhistleGrade, WhistleStatus
 from dispatch.directory.choices import UnitKind
-from dispatch.directory.models import Unit
+from dispatch.directory.models import Region, Unit
 from dispatch.models import Whistle, WhistleSummons
 from orders import clock, sla
 from orders import services as ticket_services
@@ -29,6 +29,15 @@ from orders.exceptions import Conflict
 from orders.models import Ticket
 
 SUMMONABLE_KINDS = (UnitKind.DISTRICT_DEPARTMENT, UnitKind.MUNICIPAL_DEPARTMENT, UnitKind.ENTERPRISE)
+
+
+def summon_district(ticket: Ticket) -> Region | None:
+    """The district whose departments a whistle may summon: the lead street office's (the ticket's
+    own district when no street office leads)."""
+    lead = ticket.lead_unit
+    if lead is not None and lead.kind == UnitKind.STREET_OFFICE and lead.region.parent_id is not None:
+        return lead.region.parent
+    return ticket.district
 
 
 def report_deadline(grade: str, raised_at: dt.datetime) -> dt.datetime:
@@ -58,6 +67,16 @@ def whistle_raise(
         errors["departments"] = _(
             "Only departments and public-service enterprises are summoned: %s"
         ) % "、".join(wrong)
+    district = summon_district(ticket)
+    elsewhere = [
+        u.name
+        for u in departments
+        if u.kind == UnitKind.DISTRICT_DEPARTMENT and district is not None and u.region_id != district.pk
+    ]
+    if elsewhere and not wrong:
+        errors["departments"] = _(
+            "A street summons its own district's departments and the city-wide ones, not: %s"
+        ) % "、".join(elsewhere)
     if errors:
         raise ValidationError(errors)
     now = clock.now()

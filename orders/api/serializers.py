@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dispatch.directory.cache import category_by_code, region_by_code
-from dispatch.directory.choices import DemandType, UrgencyTier
+from dispatch.directory.choices import DemandType, EmergencyLine, UrgencyTier
 from dispatch.directory.models import Category, Region, Unit
 from orders.choices import AssignmentRole, Channel, RejectReason, ReturnReason, TicketState
 from orders.models import Assignment, ExtensionRequest, Notice, ReturnRequest, Ticket, TicketEvent
@@ -96,6 +96,7 @@ class TicketListSerializer(serializers.Serializer[Ticket]):
     lead_unit = UnitBriefSerializer(read_only=True, allow_null=True)
     rework_count = serializers.IntegerField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
+    dispatch_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
     dispatched_at = serializers.DateTimeField(read_only=True, allow_null=True)
     accepted_at = serializers.DateTimeField(read_only=True, allow_null=True)
     handled_at = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -184,6 +185,7 @@ class TicketDetailSerializer(TicketListSerializer):
     latitude = serializers.FloatField(read_only=True, allow_null=True)
     answer = serializers.CharField(read_only=True)
     reject_reason = serializers.CharField(read_only=True)
+    transferred_to = serializers.CharField(read_only=True)
     result = serializers.CharField(read_only=True)
     parent = TicketRefSerializer(read_only=True, allow_null=True)
     children = TicketRefSerializer(many=True, read_only=True)
@@ -354,6 +356,13 @@ class AnswerInput(serializers.Serializer[Any]):
 
 class RejectInput(serializers.Serializer[Any]):
     reason = serializers.ChoiceField(choices=RejectReason.choices)
+    transfer_to = serializers.ChoiceField(
+        choices=EmergencyLine.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="with reason emergency: the line the call was transferred to",
+    )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 

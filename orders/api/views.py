@@ -161,7 +161,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TicketView
             request,
             RejectInput,
             lambda t, d: services.ticket_reject(
-                ticket=t, by=request.user, reason=d["reason"], note=d["note"]
+                ticket=t, by=request.user, reason=d["reason"], note=d["note"], transfer_to=d["transfer_to"]
             ),
         )
 
@@ -196,6 +196,15 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TicketView
                 note=d["note"],
                 suggested_unit=d["suggested_unit"],
             ),
+        )
+
+    @transition_schema(RequiredNoteInput, "协办反馈 — an assisting unit files its part")
+    @action(detail=True, methods=["post"], url_path="file-part", filterset_class=None)
+    def file_part(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            RequiredNoteInput,
+            lambda t, d: services.ticket_part_file(ticket=t, by=request.user, note=d["note"]),
         )
 
     # ---------------------------------------------------------------------- dispatcher side

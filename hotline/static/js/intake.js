@@ -64,7 +64,7 @@
 
   // --- category search
   var options = Array.prototype.slice.call($("category").options).map(function (o) {
-    return { value: o.value, text: o.text, keywords: o.dataset.keywords || "" };
+    return { value: o.value, text: o.text, keywords: o.dataset.keywords || "", transfer: o.dataset.transfer || "" };
   });
   function filterCategories(q) {
     var select = $("category");
@@ -72,7 +72,9 @@
     options.filter(function (o) {
       return !q || o.text.indexOf(q) >= 0 || o.keywords.indexOf(q) >= 0 || o.value.indexOf(q) === 0;
     }).forEach(function (o) {
-      select.appendChild(el("option", { value: o.value, "data-keywords": o.keywords }, o.text));
+      var attrs = { value: o.value, "data-keywords": o.keywords };
+      if (o.transfer) { attrs["data-transfer"] = o.transfer; }
+      select.appendChild(el("option", attrs, o.text));
     });
     return select;
   }
@@ -115,8 +117,23 @@
   $("address").addEventListener("change", resolve);
 
   // --- aids that follow the content, category and place
+  function transferLine() {
+    var s = $("category"), o = s.options[s.selectedIndex];
+    return o ? (o.dataset.transfer || "") : "";
+  }
   function route() {
     var category = $("category").value, region = $("region").value, panel = $("route-panel");
+    var line = transferLine();
+    if (line) {
+      // 110/119/120/122: transferred at once, refused as an emergency with the line — never dispatched
+      panel.innerHTML = "";
+      panel.appendChild(el("p", { "class": "flag", id: "transfer-prompt" }, t.transfer.replace("{line}", line)));
+      var done = el("button", { type: "button", "class": "primary", id: "transfer-done" }, t.transferred.replace("{line}", line));
+      done.addEventListener("click", function () { choose("reject", "emergency", t.transferred.replace("{line}", line), line); });
+      panel.appendChild(done);
+      return;
+    }
+    if ($("transfer-to").value) { choose("", "", ""); $("chosen-action").textContent = ""; }
     if (!category || !region) { return; }
     api("GET", "/api/v1/intake/route/?category=" + category + "&region=" + region).then(function (r) {
       panel.innerHTML = "";
@@ -172,10 +189,11 @@
       });
     });
   }
-  function choose(kind, value, label) {
+  function choose(kind, value, label, line) {
     $("answer-article").value = kind === "answer" ? value : "";
     $("merge-parent").value = kind === "merge" ? value : "";
     $("reject-reason").value = kind === "reject" ? value : "";
+    $("transfer-to").value = kind === "reject" && line ? line : "";
     $("chosen-action").textContent = t.chosen + ": " + label;
   }
   function changed() { route(); duplicates(); articles(); }
@@ -201,7 +219,7 @@
       if ($("answer-article").value) {
         follow = api("POST", "/api/v1/tickets/" + ticket.id + "/answer-from-article/", { article: Number($("answer-article").value) }); note = t.answered;
       } else if ($("reject-reason").value) {
-        follow = api("POST", "/api/v1/tickets/" + ticket.id + "/reject/", { reason: $("reject-reason").value }); note = $("chosen-action").textContent.replace(t.chosen + ": ", "");
+        follow = api("POST", "/api/v1/tickets/" + ticket.id + "/reject/", { reason: $("reject-reason").value, transfer_to: $("transfer-to").value }); note = $("chosen-action").textContent.replace(t.chosen + ": ", "");
       } else if ($("merge-parent").value) {
         follow = api("POST", "/api/v1/tickets/" + ticket.id + "/merge/", { parent: $("merge-parent").value }); note = t.merged + " " + $("merge-parent").value;
       }
@@ -220,7 +238,7 @@
         $("address-note").textContent = "";
         ["caller-panel", "sensitive-panel"].forEach(function (id) { $(id).hidden = true; });
         ["duplicates", "articles"].forEach(function (id) { $(id).innerHTML = ""; });
-        $("chosen-action").textContent = ""; $("answer-article").value = ""; $("merge-parent").value = ""; $("reject-reason").value = "";
+        $("chosen-action").textContent = ""; $("answer-article").value = ""; $("merge-parent").value = ""; $("reject-reason").value = ""; $("transfer-to").value = "";
         button.disabled = false; $("caller_phone").focus();
       });
     });
