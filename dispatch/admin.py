@@ -20,7 +20,7 @@ from dispatch.directory.models import (
     Unit,
 )
 from dispatch.directory.services import membership_grant, membership_revoke
-from dispatch.models import AutoDispatchFailure
+from dispatch.models import AutoDispatchFailure, CategoryModelSnapshot
 
 
 class DirectoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -102,7 +102,7 @@ class CategoryChildrenInline(admin.TabularInline[Category, Category]):
 class CategoryAdmin(DirectoryAdmin):
     list_display = ["code", "name", "level", "parent", "default_urgency", "auto_dispatch", "is_active"]
     list_filter = ["level", "default_urgency", "auto_dispatch", "is_active"]
-    search_fields = ["code", "name", "keywords"]
+    search_fields = ["code", "name", "keywords", "synonyms"]
     list_select_related = ["parent"]
     readonly_fields = ["level", "path"]
     inlines = [CategoryChildrenInline]
@@ -148,6 +148,21 @@ class AutoDispatchFailureAdmin(admin.ModelAdmin[AutoDispatchFailure]):
     list_select_related = ["ticket"]
     readonly_fields = [f.name for f in AutoDispatchFailure._meta.fields]
     search_fields = ["ticket__number"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CategoryModelSnapshot)
+class CategoryModelSnapshotAdmin(admin.ModelAdmin[CategoryModelSnapshot]):
+    """What the category suggestion learned, night by night (the counts stay out of the page)."""
+
+    list_display = ["trained_at", "examples", "since"]
+    fields = ["trained_at", "examples", "since"]
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
+from dispatch.category_finder import category_search_codes
 from dispatch.directory.choices import AssessmentGroup, RegionKind, RegionLevel, UnitFunction, UnitKind
 from dispatch.directory.models import CatalogEntry, Category, Region, Unit
 from dispatch.directory.reads import region_search
@@ -71,7 +72,9 @@ class UnitFilterSet(django_filters.FilterSet):
 class CategoryFilterSet(django_filters.FilterSet):
     parent = django_filters.CharFilter(field_name="parent__code", label="parent code")
     leaf = django_filters.BooleanFilter(method="filter_leaf", label="leaves only")
-    q = django_filters.CharFilter(method="filter_q", label="name or keyword")
+    q = django_filters.CharFilter(
+        method="filter_q", label="words: name, keywords, synonyms and common phrasing (楼上漏水), best first"
+    )
 
     class Meta:
         model = Category
@@ -83,7 +86,16 @@ class CategoryFilterSet(django_filters.FilterSet):
         return queryset.filter(has_children=not value)
 
     def filter_q(self, queryset: QuerySet[Category], name: str, value: str) -> QuerySet[Category]:
-        return queryset.filter(Q(name__icontains=value) | Q(keywords__icontains=value))
+        value = value.strip()[:100]
+        ranked = category_search_codes(value)
+        rank = Case(
+            *(When(code=code, then=Value(i)) for i, code in enumerate(ranked)), default=Value(len(ranked))
+        )
+        return (
+            queryset.filter(Q(code__in=ranked) | Q(name__icontains=value))
+            .annotate(search_rank=rank)
+            .order_by("search_rank", "path")
+        )
 
 
 class CatalogEntryFilterSet(django_filters.FilterSet):

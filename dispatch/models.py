@@ -145,3 +145,23 @@ class AutoDispatchFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.get_reason_display()}"
+
+
+class CategoryModelSnapshot(models.Model):
+    """分类建议模型: the word counts learned from the categories agents chose for earlier demands
+    (``dispatch.services.category_model_train``, nightly). The catalog's own words are added when the
+    model is built, so an empty table still gives suggestions."""
+
+    trained_at = models.DateTimeField(_("trained at"))
+    examples = models.PositiveIntegerField(_("demands learned from"))
+    since = models.DateTimeField(_("demands since"))
+    counts = models.JSONField(_("word counts per category"), default=dict)
+    documents = models.JSONField(_("demands per category"), default=dict)
+
+    class Meta:
+        verbose_name = _("category suggestion model")
+        verbose_name_plural = _("category suggestion models")
+        ordering = ["-trained_at"]
+
+    def __str__(self) -> str:
+        return f"{self.trained_at:%Y-%m-%d %H:%M} ({self.examples})"

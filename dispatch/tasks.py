@@ -39,3 +39,11 @@ def whistles_settle_task() -> int:
     from .services import whistles_settle
 
     return whistles_settle()
+
+
+@shared_task(name="dispatch.category_model_train", acks_late=True, ignore_result=True)
+def category_model_train_task() -> int:
+    """Re-count what agents filed under each category (the suggestion learns from it)."""
+    from .services.category_model import category_model_train
+
+    return category_model_train().examples

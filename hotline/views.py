@@ -314,7 +314,7 @@ def intake_desk(request: HttpRequest) -> HttpResponse:
                 )
                 if n
             ),
-            "keywords": c.keywords,
+            "keywords": f"{c.keywords} {c.synonyms}".strip(),
             "transfer": c.transfer_to,
         }
         for c in category_leaves().select_related("parent__parent").order_by("code")

@@ -324,6 +324,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,  # every minute
         "options": {"expires": 55},
     },
+    "dispatch.category_model_train": {
+        "task": "dispatch.category_model_train",
+        "schedule": crontab(minute=40, hour=3),  # https://crontab.guru/#40_3_*_*_*  nightly, 03:40
+        "options": {"expires": 3 * 3600},
+    },
     "dispatch.whistles_settle": {
         "task": "dispatch.whistles_settle",
         "schedule": 300.0,  # whistles whose ticket left `escalated` another way

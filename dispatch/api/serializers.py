@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from dispatch.directory.models import (
@@ -123,7 +125,9 @@ class CategorySerializer(serializers.ModelSerializer[Category]):
             "default_urgency",
             "demand_types",
             "keywords",
+            "synonyms",
             "auto_dispatch",
+            "transfer_to",
             "is_active",
         ]
 
@@ -185,3 +189,15 @@ class CatalogEntrySerializer(serializers.ModelSerializer[CatalogEntry]):
             "basis",
             "is_active",
         ]
+
+
+class CategorySuggestInput(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=4000, help_text="the demand as the caller put it")
+    limit = serializers.IntegerField(min_value=1, max_value=10, default=3)
+
+
+class CategorySuggestionSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    path = serializers.CharField()
+    score = serializers.FloatField(help_text="probability among the leaves, 0–1")
+    words = serializers.ListField(child=serializers.CharField(), help_text="the words that decided it")

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from config.api.schema import CONFLICT
 from dispatch import selectors, services
+from dispatch.category_finder import category_suggestions
 from dispatch.choices import WhistleStatus
 from dispatch.directory import reads
 from dispatch.directory.models import CatalogEntry, Category, Region, Unit
@@ -25,6 +26,8 @@ from orders.api.serializers import TicketRefSerializer, UnitBriefSerializer
 from .serializers import (
     CatalogEntrySerializer,
     CategorySerializer,
+    CategorySuggestInput,
+    CategorySuggestionSerializer,
     CategoryTreeSerializer,
     RegionBoundarySerializer,
     RegionDetailSerializer,
@@ -88,6 +91,19 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet[Category]):
             c.pk: c for c in Category.objects.filter(level__lt=3).only("pk", "name", "parent")
         }
         return context
+
+    @extend_schema(
+        request=CategorySuggestInput,
+        responses={200: CategorySuggestionSerializer(many=True)},
+        filters=False,
+        summary="分类建议 — the likeliest leaves for a demand's text, with the words that decided",
+    )
+    @action(detail=False, methods=["post"], pagination_class=None, filterset_class=None)
+    def suggest(self, request: Request) -> Response:
+        data = CategorySuggestInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        found = category_suggestions(data.validated_data["text"], limit=data.validated_data["limit"])
+        return Response(CategorySuggestionSerializer([asdict(s) for s in found], many=True).data)
 
     @extend_schema(responses={200: CategoryTreeSerializer(many=True)}, filters=False)
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)

@@ -272,6 +272,11 @@ class Category(TreeNode):
     )
     demand_types = models.JSONField(_("demand types"), default=list, blank=True)
     keywords = models.CharField(_("search keywords"), max_length=200, blank=True)
+    synonyms = models.TextField(
+        _("synonyms and common phrasing"),
+        blank=True,
+        help_text=_("Space-separated phrases callers and agents use for this category (楼上漏水, 地锁)."),
+    )
     auto_dispatch = models.BooleanField(
         _("auto-dispatch"), default=False, help_text=_("Dispatch by the catalog without a dispatcher.")
     )

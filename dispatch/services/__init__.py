@@ -3,6 +3,7 @@ re-dispatch, whistles (吹哨报到), the system account. Ticket state changes g
 ``orders.services``; the directory's own writers are in ``dispatch.directory.services``."""
 
 from .accounts import SYSTEM_USERNAME, system_user
+from .category_model import category_model_train
 from .returns import ticket_return_approve
 from .routing import (
     AUTO_DISPATCH_MAX_BACKOFF,
@@ -27,6 +28,7 @@ __all__ = [
     "AUTO_DISPATCH_MAX_BACKOFF",
     "SUMMONABLE_KINDS",
     "SYSTEM_USERNAME",
+    "category_model_train",
     "report_deadline",
     "system_user",
     "ticket_auto_dispatch",

@@ -152,3 +152,48 @@ def test_an_address_elsewhere_is_refused_as_outside_the_jurisdiction(desk) -> No
     assert ticket.reject_reason == "out_of_jurisdiction"
     assert (ticket.region.level, ticket.district) == ("city", None)
     assert page.errors == []
+
+
+def test_the_content_suggests_a_category_and_the_search_knows_common_phrasing(desk) -> None:  # type: ignore[no-untyped-def]
+    page = desk["page"]
+    page.fill("#content", "快递三天了还没送到，打电话给快递员也不接")
+    first = page.locator("#category-suggestions li").first
+    first.wait_for()
+    assert "快递服务" in first.inner_text()
+    assert "快递" in first.inner_text()  # the deciding word is shown
+    first.locator("button").click()
+    assert page.input_value("#category") == "040607"
+    # search by what callers say: segmented and matched against the synonym list
+    page.fill("#category-search", "楼上漏水")
+    first_option = "document.querySelector('#category').options[0]?.value"
+    page.wait_for_function(f"{first_option} === '020306'")
+    page.fill("#category-search", "地锁")
+    page.wait_for_function(
+        f"{first_option} === '020304' && document.querySelector('#category').options.length === 1"
+    )
+    assert page.input_value("#category") == "020304"
+    assert page.errors == []
+
+
+def test_an_emergency_category_prompts_the_transfer_and_is_refused_with_its_line(desk) -> None:  # type: ignore[no-untyped-def]
+    page = desk["page"]
+    page.fill("#caller_phone", "139 0000 0003")
+    page.fill("#content", "楼道里燃气味特别大，好像漏气了")
+    page.fill("#category-search", "燃气泄漏")
+    page.wait_for_function("[...document.querySelector('#category').options].some(o => o.value === '010402')")
+    page.select_option("#category", "010402")
+    page.dispatch_event("#category", "change")
+    page.wait_for_selector("#transfer-prompt")
+    assert "119" in page.locator("#transfer-prompt").inner_text()
+    page.click("#transfer-done")
+    page.select_option("#region", "110105026")
+    page.select_option("#demand_type", "help")
+    page.click("#submit")
+    page.wait_for_selector("#created-ticket")
+    ticket = Ticket.objects.get(number=page.get_attribute("#created-ticket", "data-number"))
+    assert (ticket.state, ticket.reject_reason, ticket.transferred_to) == (
+        TicketState.REJECTED,
+        "emergency",
+        "119",
+    )
+    assert page.errors == []

@@ -116,6 +116,7 @@ def categories_load(*, progress: Progress = silent) -> LoadStats:
     transaction.on_commit(directory_cache_clear)
     stats = LoadStats()
     tree = read_yaml("categories.yaml")
+    synonyms = {str(code): phrases for code, phrases in (read_yaml("category_synonyms.yaml") or {}).items()}
     saved: dict[str, Category] = {}
     for order, (node, parent, inherited) in enumerate(_iter_categories(tree)):
         is_leaf = not node.get("children")
@@ -130,6 +131,7 @@ def categories_load(*, progress: Progress = silent) -> LoadStats:
                 "default_urgency": urgency,
                 "demand_types": types if is_leaf else [],
                 "keywords": node.get("kw", ""),
+                "synonyms": " ".join(str(p) for p in synonyms.get(str(node["code"]), [])),
                 "auto_dispatch": bool(inherited.get("auto", False)) and is_leaf and "transfer" not in node,
                 "transfer_to": EmergencyLine(str(node["transfer"])).value if "transfer" in node else "",
                 "sort_order": order,

@@ -67,7 +67,7 @@
     return { value: o.value, text: o.text, keywords: o.dataset.keywords || "", transfer: o.dataset.transfer || "" };
   });
   function filterCategories(q) {
-    var select = $("category");
+    var select = $("category"), kept = select.value;
     select.innerHTML = "";
     options.filter(function (o) {
       return !q || o.text.indexOf(q) >= 0 || o.keywords.indexOf(q) >= 0 || o.value.indexOf(q) === 0;
@@ -76,15 +76,65 @@
       if (o.transfer) { attrs["data-transfer"] = o.transfer; }
       select.appendChild(el("option", attrs, o.text));
     });
+    if (kept && select.querySelector('option[value="' + kept + '"]')) { select.value = kept; }
     return select;
   }
-  $("category-search").addEventListener("input", function () {
-    var select = filterCategories(this.value.trim());
-    if (select.options.length === 1) { select.selectedIndex = 0; changed(); }
-  });
+  // The catalog's search: names, keywords, synonyms and common phrasing, segmented on the server,
+  // best first. Typed codes and plain substrings work offline too.
+  function showCodes(codes) {
+    var select = $("category"), byCode = {}, kept = select.value;
+    options.forEach(function (o) { byCode[o.value] = o; });
+    select.innerHTML = "";
+    codes.forEach(function (code) {
+      var o = byCode[code]; if (!o) { return; }
+      var attrs = { value: o.value, "data-keywords": o.keywords };
+      if (o.transfer) { attrs["data-transfer"] = o.transfer; }
+      select.appendChild(el("option", attrs, o.text));
+    });
+    if (kept && select.querySelector('option[value="' + kept + '"]')) { select.value = kept; }
+    return select;
+  }
+  var searchAsked = 0;
+  function searchCategories() {
+    var q = $("category-search").value.trim(), mine = ++searchAsked;
+    if (!q) { filterCategories(""); return; }
+    var local = filterCategories(q);
+    if (local.options.length === 1) { local.selectedIndex = 0; changed(); }
+    api("GET", "/api/v1/categories/?leaf=true&page_size=50&q=" + encodeURIComponent(q)).then(function (r) {
+      if (mine !== searchAsked || !r.ok) { return; }
+      var select = showCodes(r.data.results.map(function (c) { return c.code; }));
+      if (select.options.length === 1) { select.selectedIndex = 0; changed(); }
+    });
+  }
+  $("category-search").addEventListener("input", debounce(searchCategories, 200));
   $("category-search").addEventListener("keydown", function (e) {
     if (e.key === "Enter") { e.preventDefault(); var s = $("category"); if (s.options.length) { s.selectedIndex = 0; changed(); s.focus(); } }
   });
+  function pickCategory(code) {
+    var select = $("category");
+    if (!select.querySelector('option[value="' + code + '"]')) { $("category-search").value = ""; filterCategories(""); }
+    select.value = code; changed();
+  }
+
+  // The suggestion from the demand's text: the three likeliest leaves, with the words that decided.
+  var suggestAsked = 0;
+  function suggestCategories() {
+    var text = $("content").value.trim(), list = $("category-suggestions"), mine = ++suggestAsked;
+    if (text.length < 4) { list.innerHTML = ""; return; }
+    api("POST", "/api/v1/categories/suggest/", { text: text }).then(function (r) {
+      if (mine !== suggestAsked) { return; }
+      list.innerHTML = "";
+      if (!r.ok) { return; }
+      r.data.forEach(function (s, i) {
+        var item = el("li", { "data-code": s.code });
+        var button = el("button", { type: "button", "class": "link suggestion", "data-code": s.code, title: t.pick }, (i + 1) + ". " + s.path);
+        button.addEventListener("click", function () { pickCategory(s.code); });
+        item.appendChild(button);
+        item.appendChild(el("span", { "class": "muted" }, " " + Math.round(s.score * 100) + "%" + (s.words.length ? " · " + s.words.join("、") : "")));
+        list.appendChild(item);
+      });
+    });
+  }
 
   // --- address → region
   function resolve() {
@@ -199,7 +249,7 @@
   function changed() { route(); duplicates(); articles(); }
   $("category").addEventListener("change", changed);
   $("region").addEventListener("change", changed);
-  $("content").addEventListener("input", debounce(function () { duplicates(); sensitiveCheck(); articles(); }, 400));
+  $("content").addEventListener("input", debounce(function () { duplicates(); sensitiveCheck(); articles(); suggestCategories(); }, 400));
   $("kb-search").addEventListener("input", debounce(articles, 300));
 
   // --- submit
@@ -237,7 +287,7 @@
         $("route-panel").textContent = $("route-panel").dataset.empty;
         $("address-note").textContent = "";
         ["caller-panel", "sensitive-panel"].forEach(function (id) { $(id).hidden = true; });
-        ["duplicates", "articles"].forEach(function (id) { $(id).innerHTML = ""; });
+        ["duplicates", "articles", "category-suggestions"].forEach(function (id) { $(id).innerHTML = ""; });
         $("chosen-action").textContent = ""; $("answer-article").value = ""; $("merge-parent").value = ""; $("reject-reason").value = ""; $("transfer-to").value = "";
         button.disabled = false; $("caller_phone").focus();
       });
