@@ -204,3 +204,22 @@ def test_the_queue_filters_by_district(cast) -> None:  # type: ignore[no-untyped
     only_haidian = client.get("/desk/dispatch/?district=110108")
     assert [r["ticket"].pk for r in only_haidian.context["rows"]] == [haidian.pk]
     assert chaoyang.pk in [r["ticket"].pk for r in client.get("/desk/dispatch/").context["rows"]]
+
+
+def test_the_ticket_page_approval_shows_what_the_unit_said_and_dispatches(cast) -> None:  # type: ignore[no-untyped-def]
+    ticket = cast.ticket_in(TicketState.DISPATCHED)
+    services.ticket_request_return(
+        ticket=ticket,
+        by=cast.handler,
+        reason="function",
+        note="室温问题属于供热企业",
+        suggested_unit=Unit.objects.get(code="E-heating"),
+    )
+    client = signed_in(cast.dispatcher)
+    page = client.get(f"/desk/tickets/{ticket.pk}/act/approve_return/")
+    html = page.content.decode()
+    assert "室温问题属于供热企业" in html
+    assert page.context["form"].fields["lead_unit"].initial == "E-heating"
+    client.post(f"/desk/tickets/{ticket.pk}/act/approve_return/", {"lead_unit": "E-heating", "note": "同意"})
+    ticket.refresh_from_db()
+    assert (ticket.state, ticket.lead_unit.code) == (TicketState.DISPATCHED, "E-heating")

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from config.demo.knowledge import demo_articles_load
 from config.demo.tickets import demo_tickets_load
 from config.demo.users import demo_users_load
+from dispatch.services import category_model_train
 from evaluation.services import periods_compute_due
 from orders.models import Ticket
 
@@ -41,3 +42,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"demo tickets: {created} created"))
         for group, period in periods_compute_due().items():
             self.stdout.write(f"assessment: {group} {period} computed")
+        learned = category_model_train()
+        self.stdout.write(f"category suggestion: learned from {learned.examples} demo demands")

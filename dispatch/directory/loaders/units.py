@@ -95,7 +95,9 @@ def units_load(*, progress: Progress = silent) -> LoadStats:
             if kind == UnitKind.ENTERPRISE:
                 serving[unit] = [str(code) for code in item.get("serves", [])]
     for unit, codes in serving.items():
-        stats.record("service area", *_service_area_set(unit, codes))
+        created, changed = _service_area_set(unit, codes)
+        if codes or changed:  # an enterprise without areas is city-wide: nothing to report
+            stats.record("service area", created, changed)
 
     governments: dict[str, Unit] = {}
     for district in Region.objects.filter(level=RegionLevel.DISTRICT).order_by("code"):
