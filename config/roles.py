@@ -86,6 +86,8 @@ ASSESSMENT = [
     "evaluation.view_appeal",
     "evaluation.decide_appeal",
     "orders.set_assessment_exempt",
+    "evaluation.view_exemptionrequest",
+    "evaluation.view_verification",
     "evaluation.view_periodscore",
     "evaluation.view_assessmentscheme",
     "evaluation.add_assessmentscheme",
@@ -106,6 +108,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.answer_ticket",
         "orders.reject_ticket",
         "orders.merge_ticket",  # 并单 at intake, when the desk suggests the same open problem
+        "evaluation.request_exemption",  # 申请不纳入考评 (an assessor decides)
         "orders.view_caller_contact",
         "hotline.view_article",
         "hotline.view_callerflag",
@@ -123,6 +126,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.merge_ticket",
         "orders.answer_ticket",
         "orders.decide_extension",
+        "evaluation.request_exemption",
         *KNOWLEDGE_EDIT,
         "hotline.view_callerflag",
         "hotline.review_callerflag",
@@ -164,6 +168,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "evaluation.handle_earlywarning",
         "evaluation.view_monthlytopic",
         "orders.create_proactive_ticket",
+        "orders.verify_ticket",  # 核实 handled proactive work (no caller to call back)
     ],
     MembershipRole.ASSESSOR: [
         *REFERENCE_VIEW,

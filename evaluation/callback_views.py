@@ -78,7 +78,7 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 reached=data["reached"],
                 contacted=data["contacted"],
-                resolved=data["resolved"],
+                resolution=data["resolution"],
                 satisfaction=data["satisfaction"],
                 notes=data["notes"],
                 action=data["action"],

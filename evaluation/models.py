@@ -23,7 +23,9 @@ from .choices import (
     AppealReason,
     AppealStatus,
     CallbackOutcome,
+    ExemptionReason,
     ReportKind,
+    Resolution,
     Satisfaction,
     WarningKind,
     WarningStatus,
@@ -50,11 +52,21 @@ class Callback(models.Model):
     reached = models.BooleanField(_("caller reached"), default=False)
     valid = models.BooleanField(_("valid callback"), default=False, help_text=_("Counts in the three rates."))
     contacted = models.BooleanField(_("contacted by the unit"), null=True, blank=True)  # 响应
-    resolved = models.BooleanField(_("resolved"), null=True, blank=True)  # 解决
+    resolved = models.BooleanField(
+        _("resolved"), null=True, blank=True, help_text=_("Resolved or basically resolved.")
+    )  # 解决（含基本解决）
+    resolution = models.CharField(
+        _("resolution"), max_length=12, choices=Resolution.choices, blank=True
+    )  # 已解决 / 基本解决 / 未解决
     satisfaction = models.CharField(
         _("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
+    contradicts_record = models.BooleanField(
+        _("contradicts the unit's record"),
+        default=False,
+        help_text=_("The caller says nobody contacted them, but the unit recorded a first contact."),
+    )  # 回访与先行联系记录矛盾，待核查
     outcome = models.CharField(_("outcome"), max_length=12, choices=CallbackOutcome.choices, blank=True)
     is_final = models.BooleanField(
         _("final round"),
@@ -190,6 +202,35 @@ class AssessmentScheme(models.Model):
         help_text=_("1: calendar months; 19: from the 19th to the 18th of the next month."),
     )
     appeal_window_days = models.PositiveSmallIntegerField(_("days to appeal after the callback"), default=7)
+    # how tickets count
+    repeat_window_days = models.PositiveSmallIntegerField(
+        _("a caller's repeated demands count once within (days)"),
+        default=30,
+        help_text=_(
+            "Tickets of one caller on one category within this many days of each other count once: the"
+            " latest. 0 counts every ticket."
+        ),
+    )
+    count_rework_rounds = models.BooleanField(
+        _("every callback round counts"),
+        default=False,
+        help_text=_("Off: only the round that closed the ticket counts. On: each valid round too."),
+    )
+    basic_resolved_factor = models.DecimalField(
+        _("share counted for 'basically resolved'"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.500"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    extra_weights = models.JSONField(
+        _("weights of further indicators"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Indicator → weight, e.g. {"handle_on_time": 0.05}; with the three rates\' they add up to 1.'
+        ),
+    )
     basis = models.TextField(_("basis"), blank=True)
 
     class Meta:
@@ -201,16 +242,30 @@ class AssessmentScheme(models.Model):
         return f"{self.get_group_display()} {self.effective_from}"
 
     def clean(self) -> None:
+        from .scoring import EXTRA_INDICATORS
+
+        extra = self.extra_weights or {}
+        unknown = sorted(set(extra) - set(EXTRA_INDICATORS))
+        if unknown:
+            raise ValidationError(
+                {"extra_weights": _("Unknown indicators: %(names)s.") % {"names": ", ".join(unknown)}}
+            )
+        try:
+            extras = [Decimal(str(w)) for w in extra.values()]
+        except ArithmeticError as error:
+            raise ValidationError({"extra_weights": _("Weights are numbers.")}) from error
+        if any(w < 0 for w in extras):
+            raise ValidationError({"extra_weights": _("Weights are not negative.")})
         total = sum(
             (
                 Decimal(w or 0)
                 for w in (self.weight_response, self.weight_resolution, self.weight_satisfaction)
             ),
             Decimal(0),
-        )
+        ) + sum(extras, Decimal(0))
         if abs(total - 1) > Decimal("0.0005"):
             raise ValidationError(
-                _("The three weights must add up to 1 (they add up to %(total)s).") % {"total": total}
+                _("The weights must add up to 1 (they add up to %(total)s).") % {"total": total}
             )
 
 
@@ -237,6 +292,9 @@ class PeriodScore(models.Model):
     exempt = models.PositiveIntegerField(_("exempt by appeal"), default=0)
     contacted = models.PositiveIntegerField(_("contacted"), default=0)
     resolved = models.PositiveIntegerField(_("resolved"), default=0)
+    basic_resolved = models.PositiveIntegerField(_("basically resolved"), default=0)
+    repeats = models.PositiveIntegerField(_("repeated demands counted once"), default=0)
+    first_time_resolved = models.PositiveIntegerField(_("resolved the first time"), default=0)
     satisfied = models.PositiveIntegerField(_("satisfied"), default=0)
     basic = models.PositiveIntegerField(_("basically satisfied"), default=0)
     unsatisfied = models.PositiveIntegerField(_("unsatisfied"), default=0)
@@ -257,6 +315,15 @@ class PeriodScore(models.Model):
     whistle_reports_on_time_rate = models.FloatField(_("whistle reports on time"), null=True)
     whistle_rating = models.FloatField(_("street rating of whistle reports"), null=True)
     per_thousand_residents = models.FloatField(_("tickets per 1,000 residents"), null=True)
+    first_time_resolution_rate = models.FloatField(_("first-time resolution rate"), null=True)
+    first_contact_on_time_rate = models.FloatField(_("first contact on time"), null=True)
+    contradictions = models.PositiveIntegerField(_("callbacks contradicting the record"), default=0)
+    # proactive work (主动治理): no caller, verified by a supervisor, never in the three rates
+    proactive_tickets = models.PositiveIntegerField(_("proactive tickets closed"), default=0)
+    proactive_on_time_rate = models.FloatField(_("proactive work on time"), null=True)
+    proactive_verified_rate = models.FloatField(_("proactive work verified at first"), null=True)
+    proactive_repeat_rate = models.FloatField(_("complaints on the same problem afterwards"), null=True)
+    indicators = models.JSONField(_("indicator values"), default=dict)
 
     class Meta:
         verbose_name = _("period score")
@@ -350,7 +417,7 @@ class MonthlyTopic(models.Model):
 class Report(models.Model):
     """日报、周报、月报: figures of a window, built by Celery once the window has passed and stored."""
 
-    kind = models.CharField(_("kind"), max_length=8, choices=ReportKind.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=ReportKind.choices)
     label = models.CharField(_("label"), max_length=40)
     window_start = models.DateTimeField(_("from"))
     window_end = models.DateTimeField(_("until"))
@@ -367,3 +434,81 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.label}"
+
+
+class ExemptionRequest(models.Model):
+    """不纳入考评申请: at intake or dispatch, a ticket is proposed for exclusion from the assessment
+    (an unreasonable demand, beyond policy …); an assessor decides; approved → the ticket is exempt."""
+
+    ticket = models.ForeignKey(
+        "orders.Ticket", verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="exemption_requests"
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=ExemptionReason.choices)
+    note = models.TextField(_("explanation"), max_length=2000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=AppealStatus.choices, default=AppealStatus.PENDING
+    )
+    decided_by = optional_reference(settings.AUTH_USER_MODEL, _("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("exemption request")
+        verbose_name_plural = _("exemption requests")
+        ordering = ["-requested_at"]
+        permissions = [("request_exemption", "Can propose a ticket for exemption from assessment")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"], condition=Q(status=AppealStatus.PENDING), name="exemption_one_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.get_reason_display()} ({self.get_status_display()})"
+
+
+class Verification(models.Model):
+    """核实: a supervisor checks handled proactive work (no caller to call back): verified → closed,
+    not verified → back to the unit. One row per rework round."""
+
+    ticket = models.ForeignKey(
+        "orders.Ticket", verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="verifications"
+    )
+    round = models.PositiveSmallIntegerField(_("round"))
+    unit = optional_reference("dispatch.Unit", _("assessed unit"), related_name="verifications")
+    verified = models.BooleanField(_("verified"))
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+        ordering = ["-at"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "round"], name="verification_one_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} #{self.round} {self.verified}"
+
+
+class StaleScores(models.Model):
+    """分数待刷新: a group's period whose stored scores are behind a close, an appeal or an exemption
+    decision. The refresh task recomputes it within minutes (a burst of closes counts once)."""
+
+    group = models.CharField(_("assessment group"), max_length=24, choices=AssessmentGroup.choices)
+    period_start = models.DateField(_("period start"))
+    marked_at = models.DateTimeField(_("marked at"))
+
+    class Meta:
+        verbose_name = _("scores to refresh")
+        verbose_name_plural = _("scores to refresh")
+        constraints = [models.UniqueConstraint(fields=["group", "period_start"], name="stale_scores_once")]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.period_start}"

@@ -1,7 +1,8 @@
-"""Reports (日报、周报、月报): which windows are due, and what a report holds.
+"""Reports (日报、周报、月报、季报、年报): which windows are due, and what a report holds.
 
 The daily window runs from ``REPORT_DAY_CUTOFF_HOUR`` (12:00 by default) to the same hour the next
-day, as the hotline's daily reports do in practice; weeks run Monday to Monday, months calendar months.
+day, as the hotline's daily reports do in practice; weeks run Monday to Monday, months calendar months,
+quarters and years calendar quarters and years.
 The figures are the insight aggregates of ``analytics`` plus the assessment's group rates and
 rankings and the warnings and topics of the window.
 """
@@ -38,6 +39,15 @@ def window_ending_before(kind: str, moment: dt.datetime) -> tuple[dt.datetime, d
         start = monday - dt.timedelta(days=7)
         return start, monday, f"{start:%Y-%m-%d}–{(monday - dt.timedelta(days=1)):%m-%d}"
     first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    if kind == ReportKind.QUARTERLY:
+        quarter_start = first.replace(month=(first.month - 1) // 3 * 3 + 1)
+        previous = (quarter_start - dt.timedelta(days=1)).replace(day=1)
+        start = previous.replace(month=(previous.month - 1) // 3 * 3 + 1)
+        return start, quarter_start, f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    if kind == ReportKind.ANNUAL:
+        year_start = first.replace(month=1)
+        start = year_start.replace(year=year_start.year - 1)
+        return start, year_start, f"{start.year}"
     start = (first - dt.timedelta(days=1)).replace(day=1)
     return start, first, f"{start:%Y-%m}"
 

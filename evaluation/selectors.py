@@ -4,10 +4,11 @@ the units under it); callback staff see the whole callback queue."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,9 +19,9 @@ from orders.choices import AssignmentRole, Channel, ReturnDecision, TicketState
 from orders.models import Assignment, ReturnRequest, Ticket, TicketEvent
 from orders.selectors import scope_q
 
-from . import early_warning
+from . import early_warning, scoring
 from .choices import CallbackOutcome, Satisfaction
-from .models import Appeal, AssessmentScheme, Callback, EarlyWarning, PeriodScore
+from .models import Appeal, AssessmentScheme, Callback, EarlyWarning, PeriodScore, Verification
 from .scoring import period_bounds
 
 
@@ -121,7 +122,8 @@ def callback_queue(*, user: Any) -> QuerySet[Ticket]:
     """回访队列: handled tickets, the most urgent callback first, with the round's attempts so far."""
     current = Callback.objects.filter(ticket=OuterRef("pk"), round=OuterRef("rework_count"))
     return (
-        Ticket.objects.filter(scope_q(ticket_scope(user)), state=TicketState.HANDLED)
+        # work without a caller is verified by a supervisor, never called back
+        Ticket.objects.filter(scope_q(ticket_scope(user)), state=TicketState.HANDLED, caller__isnull=False)
         .select_related("category__parent__parent", "region", "district", "street", "lead_unit", "caller")
         .defer("region__boundary", "district__boundary", "street__boundary")
         .annotate(attempts=Subquery(current.values("attempts")[:1]))
@@ -240,42 +242,85 @@ def warnings_for_user(*, user: Any) -> QuerySet[EarlyWarning]:
 # ------------------------------------------------------------------------ assessment reads
 
 
-def scheme_for(group: str, day: dt.date) -> AssessmentScheme:
-    scheme = (
+def scheme_in_force(group: str, day: dt.date) -> AssessmentScheme | None:
+    return (
         AssessmentScheme.objects.filter(group=group, is_active=True, effective_from__lte=day)
         .order_by("-effective_from")
         .first()
     )
+
+
+def scheme_for(group: str, day: dt.date) -> AssessmentScheme:
+    scheme = scheme_in_force(group, day)
     if scheme is None:
         raise ValidationError(_("No assessment scheme is in force for this group; an assessor must add one."))
     return scheme
 
 
-def callback_counts(group: str, since: dt.datetime, until: dt.datetime) -> dict[int, dict[str, int]]:
-    """The three-rate counts per assessed unit: one SQL pass with conditional aggregates."""
-    key = "district_unit" if group == AssessmentGroup.DISTRICT else "unit"
-    base = Callback.objects.filter(is_final=True, completed_at__gte=since, completed_at__lt=until).exclude(
-        outcome=CallbackOutcome.INHERITED
+def callback_facts(
+    group: str, since: dt.datetime, until: dt.datetime, *, repeat_window_days: int
+) -> Iterator[scoring.CallbackFact]:
+    """The period's callback rounds of the group's units, as the scheme's counting rules need them:
+    streamed from one query. A round is ``superseded`` when the same caller filed another ticket in
+    the same category within the repeat window after this one (重复诉求只计一次: the latest counts)."""
+    key = "district_unit_id" if group == AssessmentGroup.DISTRICT else "unit_id"
+    base = Callback.objects.filter(completed_at__gte=since, completed_at__lt=until).exclude(
+        outcome__in=[CallbackOutcome.INHERITED, CallbackOutcome.VERIFIED]
     )
     base = (
         base.filter(district_unit__isnull=False)
         if group == AssessmentGroup.DISTRICT
         else base.filter(group=group)
     )
-    counted = Q(ticket__assessment_exempt=False)
-    valid = counted & Q(valid=True)
-    rows = base.values(f"{key}_id").annotate(
-        callbacks=Count("pk"),
-        valid_callbacks=Count("pk", filter=valid),
-        unreachable=Count("pk", filter=Q(outcome=CallbackOutcome.UNREACHABLE) & counted),
-        exempt=Count("pk", filter=Q(ticket__assessment_exempt=True)),
-        contacted=Count("pk", filter=valid & Q(contacted=True)),
-        resolved=Count("pk", filter=valid & Q(resolved=True)),
-        satisfied=Count("pk", filter=valid & Q(satisfaction=Satisfaction.SATISFIED)),
-        basic=Count("pk", filter=valid & Q(satisfaction=Satisfaction.BASIC)),
-        unsatisfied=Count("pk", filter=valid & Q(satisfaction=Satisfaction.UNSATISFIED)),
+    if repeat_window_days > 0:
+        later = Ticket.objects.filter(
+            caller_id=OuterRef("ticket__caller_id"),
+            category_id=OuterRef("ticket__category_id"),
+            created_at__gt=OuterRef("ticket__created_at"),
+            created_at__lte=OuterRef("ticket__created_at") + dt.timedelta(days=repeat_window_days),
+        ).exclude(state__in=[TicketState.REJECTED, TicketState.MERGED, TicketState.ANSWERED])
+        base = base.annotate(superseded=Exists(later))
+    else:
+        base = base.annotate(superseded=Value(False, output_field=BooleanField()))
+    rows = base.values_list(
+        key,
+        "round",
+        "is_final",
+        "valid",
+        "outcome",
+        "contacted",
+        "resolution",
+        "satisfaction",
+        "ticket__assessment_exempt",
+        "superseded",
+        "contradicts_record",
     )
-    return {row.pop(f"{key}_id"): row for row in rows}
+    for (
+        unit,
+        rnd,
+        final,
+        valid,
+        outcome,
+        contacted,
+        resolution,
+        satisfaction,
+        exempt,
+        later,
+        odd,
+    ) in rows.iterator(chunk_size=10_000):
+        yield scoring.CallbackFact(
+            unit=unit,
+            round=rnd,
+            is_final=final,
+            valid=valid,
+            unreachable=outcome == CallbackOutcome.UNREACHABLE,
+            exempt=exempt,
+            superseded=later,
+            contacted=contacted,
+            resolution=resolution,
+            satisfaction=satisfaction,
+            contradicts=odd,
+        )
 
 
 def unit_operations(
@@ -289,8 +334,18 @@ def unit_operations(
     cutoff = min(now, until)
     sign_due = Q(sign_due_at__isnull=False) & (Q(signed_at__isnull=False) | Q(sign_due_at__lt=cutoff))
     handle_due = Q(handle_due_at__isnull=False) & (Q(replied_at__isnull=False) | Q(handle_due_at__lt=cutoff))
+    contact_due = Q(first_contact_due_at__isnull=False) & (
+        Q(first_contact_at__isnull=False) | Q(first_contact_due_at__lt=cutoff)
+    )
+    without_caller = Q(ticket__caller__isnull=True)
     rows = in_group.values(key).annotate(
         led=Count("ticket_id", distinct=True),
+        contact_counted=Count("pk", filter=contact_due),
+        contact_on_time=Count("pk", filter=contact_due & Q(first_contact_at__lte=F("first_contact_due_at"))),
+        proactive_counted=Count("pk", filter=without_caller & handle_due),
+        proactive_on_time=Count(
+            "pk", filter=without_caller & handle_due & Q(replied_at__lte=F("handle_due_at"))
+        ),
         sign_counted=Count("pk", filter=sign_due),
         sign_on_time=Count("pk", filter=sign_due & Q(signed_at__lte=F("sign_due_at"))),
         handle_counted=Count("pk", filter=handle_due),
@@ -347,3 +402,70 @@ def volume_per_thousand(
         for unit in units.values()
         if (people := population.get(unit.region_id))
     }
+
+
+def proactive_outcomes(
+    units: dict[int, Unit], group: str, since: dt.datetime, until: dt.datetime, *, repeat_days: int = 30
+) -> dict[int, dict[str, int]]:
+    """主动治理 per unit: work without a caller verified in the period, how much at the first
+    verification, and how much drew a citizen's complaint on the same problem afterwards (same
+    category and place, within ``repeat_days`` of the close)."""
+    key = "unit__parent_id" if group == AssessmentGroup.DISTRICT else "unit_id"
+    verified = Verification.objects.filter(at__gte=since, at__lt=until, **{f"{key}__in": sorted(units)})
+    complained = Ticket.objects.filter(
+        caller__isnull=False,
+        category_id=OuterRef("ticket__category_id"),
+        region_id=OuterRef("ticket__region_id"),
+        created_at__gt=OuterRef("at"),
+        created_at__lte=OuterRef("at") + dt.timedelta(days=repeat_days),
+    )
+    rows = (
+        verified.annotate(complained=Exists(complained))
+        .values(key)
+        .annotate(
+            closed=Count("pk", filter=Q(verified=True)),
+            first_checked=Count("pk", filter=Q(round=0)),
+            first_verified=Count("pk", filter=Q(round=0, verified=True)),
+            complained_after=Count("pk", filter=Q(verified=True, complained=True)),
+        )
+    )
+    return {row.pop(key): row for row in rows}
+
+
+def verification_queue(*, user: Any) -> QuerySet[Ticket]:
+    """核实队列: handled work without a caller in the supervisor's scope, the oldest first."""
+    if not user.has_perm("orders.verify_ticket"):
+        return Ticket.objects.none()
+    return (
+        Ticket.objects.filter(scope_q(ticket_scope(user)), state=TicketState.HANDLED, caller__isnull=True)
+        .select_related("category__parent__parent", "region", "district", "street", "lead_unit")
+        .defer("region__boundary", "district__boundary", "street__boundary")
+        .order_by(F("callback_due_at").asc(nulls_last=True), "handled_at", "pk")
+    )
+
+
+def exemption_requests_pending() -> QuerySet[Any]:
+    from .models import ExemptionRequest
+
+    return (
+        ExemptionRequest.objects.filter(status="pending")
+        .select_related("ticket__category", "ticket__street", "ticket__lead_unit", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def appeals_pending() -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(status="pending")
+        .select_related("ticket__category", "ticket__street", "unit", "callback", "filed_by")
+        .order_by("filed_at", "pk")
+    )
+
+
+def contradictions(*, since: dt.datetime) -> QuerySet[Callback]:
+    """回访与先行联系记录矛盾: callbacks flagged for review."""
+    return (
+        Callback.objects.filter(contradicts_record=True, completed_at__gte=since)
+        .select_related("ticket", "unit")
+        .order_by("-completed_at")
+    )

@@ -55,3 +55,13 @@ def build_reports_task() -> list[str]:
     from .services import reports_build_due
 
     return reports_build_due()
+
+
+@shared_task(
+    name="evaluation.scores_refresh", acks_late=True, ignore_result=True, soft_time_limit=540, time_limit=590
+)
+def scores_refresh_task() -> list[str]:
+    """Within minutes of a close or a decision: recompute the periods marked stale (idempotent)."""
+    from .services.freshness import scores_refresh_due
+
+    return scores_refresh_due()

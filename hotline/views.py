@@ -112,7 +112,7 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
     button per action the user may take now."""
     ticket = _ticket_or_404(request, pk)
     actions = [
-        {"name": t.name, "label": TICKET_ACTIONS[t.name].label}
+        {"name": t.name, "label": TICKET_ACTIONS[t.name].for_ticket(ticket).label}
         for t in ticket.get_available_user_state_transitions(request.user)
         if t.name in TICKET_ACTIONS
     ]
@@ -185,6 +185,7 @@ def ticket_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     spec = TICKET_ACTIONS.get(name)
     if spec is None:
         raise Http404
+    spec = spec.for_ticket(ticket)
     form = spec.bind(ticket, request.POST or None)
     back = reverse("desk:ticket", args=[ticket.pk])
     if request.method == "POST" and form.is_valid():

@@ -113,6 +113,19 @@ def by_role_or_proactive_creator(permission: str) -> Callable[[Any, Any], bool]:
     return check
 
 
+def by_callback_or_verifier(permission: str) -> Callable[[Any, Any], bool]:
+    """Closing and reworking a handled ticket: callback staff when there is a caller to call back;
+    for work without one (proactive, media …) a supervisor who verifies it (核实), never callback."""
+
+    def check(ticket: Any, user: Any) -> bool:
+        if ticket.caller_id is None:
+            return bool(user.has_perm("orders.verify_ticket"))
+        return bool(user.has_perm(permission))
+
+    check.permission = permission  # type: ignore[attr-defined]
+    return check
+
+
 def by_lead_handler(permission: str) -> Callable[[Any, Any], bool]:
     """Unit actions (sign, return, reply): a handler of the ticket's current lead unit."""
 

@@ -85,6 +85,13 @@ class TicketAction:
     label: Any
     form: type[forms.Form]
     run: Callable[[Ticket, Any, dict[str, Any]], Any]
+    # The same transition on a ticket without a caller (work verified by a supervisor, not called back)
+    without_caller: TicketAction | None = None
+
+    def for_ticket(self, ticket: Ticket) -> TicketAction:
+        if self.without_caller is not None and ticket.caller_id is None:
+            return self.without_caller
+        return self
 
     def bind(self, ticket: Ticket, data: Any = None) -> forms.Form:
         """The action's form for this ticket (bound to ``data`` when given)."""

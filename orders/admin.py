@@ -213,7 +213,7 @@ class TicketAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 if spec is not None:
                     buttons.append(
                         {
-                            "label": spec.label,
+                            "label": spec.for_ticket(ticket).label,
                             "url": reverse(
                                 "admin:orders_ticket_transition", args=[ticket.pk, transition.name]
                             ),
@@ -237,6 +237,7 @@ class TicketAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         spec = TICKET_ACTIONS.get(name)
         if spec is None:
             raise PermissionDenied
+        spec = spec.for_ticket(ticket)
         form = spec.bind(ticket, request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

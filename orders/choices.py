@@ -120,6 +120,7 @@ class EventKind(models.TextChoices):
     SENSITIVE = "sensitive", _("Sensitive content")  # 敏感信息预警
     ASSESSMENT_EXEMPT = "assessment_exempt", _("Assessment exemption")  # 不纳入考评（申诉成立等）
     ASSIST_FEEDBACK = "assist_feedback", _("Assisting unit's part")  # 协办单位反馈
+    FIRST_CONTACT = "first_contact", _("First contact with the caller")  # 先行联系
     NOTE = "note", _("Note")  # 备注
 
 
@@ -142,6 +143,7 @@ class DeadlineClock(models.TextChoices):
     HANDLE = "handle", _("Handling")  # 办理时限
     REPORT = "report", _("Whistle report")  # 吹哨报到时限
     ASSIST = "assist", _("Assisting part")  # 协办反馈时限
+    CONTACT = "contact", _("First contact")  # 先行联系时限（考评指标，不催办）
     CALLBACK = "callback", _("Callback")  # 回访时限
 
 

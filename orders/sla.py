@@ -50,6 +50,7 @@ class Tier:
     handle: deadlines.Limit
     callback: deadlines.Limit
     assist: deadlines.Limit
+    contact: deadlines.Limit
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Policy:
             DeadlineClock.HANDLE: tier.handle,
             DeadlineClock.CALLBACK: tier.callback,
             DeadlineClock.ASSIST: tier.assist,
+            DeadlineClock.CONTACT: tier.contact,
         }[DeadlineClock(clock)]
 
 
@@ -112,6 +114,7 @@ def _policies_load() -> list[tuple[dt.datetime, Policy]]:
                 handle=deadlines.Limit(float(t.handle_value), t.handle_unit),
                 callback=deadlines.Limit(float(t.callback_value), t.callback_unit),
                 assist=deadlines.Limit(float(t.assist_value), t.assist_unit),
+                contact=deadlines.Limit(float(t.contact_value), t.contact_unit),
             )
             for t in policy.tiers.all()
         }

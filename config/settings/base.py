@@ -242,7 +242,14 @@ SPECTACULAR_SETTINGS = {
                 "AssignmentEnd",
                 "EventKind",
             ],
-            "evaluation.choices": ["Satisfaction", "CallbackOutcome", "AppealReason", "AppealStatus"],
+            "evaluation.choices": [
+                "Satisfaction",
+                "Resolution",
+                "CallbackOutcome",
+                "AppealReason",
+                # AppealStatus has ReturnDecision's values (pending/approved/denied): one enum
+                "ExemptionReason",
+            ],
         }.items()
         for name in names
     },
@@ -308,6 +315,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "evaluation.compute_periods",
         "schedule": crontab(minute=20, hour=2),  # https://crontab.guru/#20_2_*_*_*  nightly, 02:20
         "options": {"expires": 3 * 3600},
+    },
+    "evaluation.scores_refresh": {
+        "task": "evaluation.scores_refresh",
+        "schedule": 120.0,  # periods marked stale by a close or a decision (messages are only hints)
+        "options": {"expires": 110},
     },
     "evaluation.warning_scan": {
         "task": "evaluation.warning_scan",

@@ -118,7 +118,8 @@ class UnitFunction(models.TextChoices):
 class AssessmentGroup(models.TextChoices):
     """考评分组: units are scored and ranked within their group (分级分类考评)."""
 
-    STREET = "street", _("Streets and townships")  # 街道乡镇
+    STREET = "street", _("Streets")  # 街道
+    TOWNSHIP = "township", _("Townships and towns")  # 乡镇（含地区办事处）
     DISTRICT = "district", _("Districts")  # 各区（含经开区）
     DEPARTMENT = "department", _("Municipal departments")  # 市级部门
     DISTRICT_DEPARTMENT = "district_department", _("District departments")  # 区级部门（区内排名）

@@ -2,10 +2,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from evaluation.choices import AppealReason, Satisfaction
-from evaluation.models import Appeal, AssessmentScheme, Callback, CallbackAttempt, PeriodScore
+from evaluation.choices import AppealReason, ExemptionReason, Resolution, Satisfaction
+from evaluation.models import (
+    Appeal,
+    AssessmentScheme,
+    Callback,
+    CallbackAttempt,
+    ExemptionRequest,
+    PeriodScore,
+)
 from orders.api.serializers import TicketListSerializer, TicketNumberField, UnitBriefSerializer
 
 
@@ -16,7 +24,16 @@ class CallbackInput(serializers.Serializer[Any]):
     contacted = serializers.BooleanField(
         required=False, allow_null=True, default=None, help_text="did the unit contact you? (响应)"
     )
-    resolved = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="解决")
+    resolved = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="解决 (yes/no; or give resolution)"
+    )
+    resolution = serializers.ChoiceField(
+        choices=Resolution.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="已解决/基本解决/未解决",
+    )
     satisfaction = serializers.ChoiceField(
         choices=Satisfaction.choices, required=False, allow_blank=True, default=""
     )
@@ -29,13 +46,58 @@ class CloseInput(serializers.Serializer[Any]):
     """办结 after a callback: the caller's answers."""
 
     contacted = serializers.BooleanField()
-    resolved = serializers.BooleanField()
+    resolved = serializers.BooleanField(required=False, allow_null=True, default=None)
+    resolution = serializers.ChoiceField(
+        choices=Resolution.choices, required=False, allow_blank=True, default=""
+    )
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("resolution") and attrs.get("resolved") is None:
+            raise serializers.ValidationError({"resolution": [_("This field is required.")]})
+        return attrs
 
 
 class ReopenInput(CloseInput):
     reason = serializers.CharField(max_length=2000)
+
+
+class VerifyInput(serializers.Serializer[Any]):
+    verified = serializers.BooleanField(help_text="false sends it back to the unit (note required)")
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ExemptionRequestInput(serializers.Serializer[Any]):
+    reason = serializers.ChoiceField(choices=ExemptionReason.choices)
+    note = serializers.CharField(max_length=2000)
+
+
+class ExemptionDecisionInput(serializers.Serializer[Any]):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ExemptionRequestSerializer(serializers.ModelSerializer[ExemptionRequest]):
+    ticket = serializers.CharField(source="ticket.number", read_only=True)
+
+    class Meta:
+        model = ExemptionRequest
+        fields = [
+            "id",
+            "ticket",
+            "reason",
+            "note",
+            "requested_at",
+            "status",
+            "decided_at",
+            "decision_note",
+        ]
+
+
+class FirstContactInput(serializers.Serializer[Any]):
+    at = serializers.DateTimeField(required=False, allow_null=True, default=None, help_text="now if left out")
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class CallbackAttemptSerializer(serializers.ModelSerializer[CallbackAttempt]):

@@ -8,6 +8,7 @@ from .views import (
     CallbackQueueViewSet,
     CallbackViewSet,
     EarlyWarningViewSet,
+    ExemptionRequestViewSet,
     ScoreViewSet,
     TicketCallbackViewSet,
 )
@@ -17,6 +18,7 @@ ROUTES = [
     ("callback-queue", CallbackQueueViewSet, "callback-queue"),
     ("callbacks", CallbackViewSet, "callback"),
     ("appeals", AppealViewSet, "appeal"),
+    ("exemption-requests", ExemptionRequestViewSet, "exemption-request"),
     ("assessment/scores", ScoreViewSet, "score"),
     ("insight/warnings", EarlyWarningViewSet, "warning"),
     ("insight/topics", MonthlyTopicViewSet, "topic"),

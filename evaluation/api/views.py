@@ -21,7 +21,8 @@ from dispatch.api.tickets import dispatch_transition_schema as transition_schema
 from dispatch.directory.choices import AssessmentGroup
 from dispatch.directory.models import Unit
 from evaluation import scoring, selectors, services
-from evaluation.models import Appeal, Callback, EarlyWarning, PeriodScore
+from evaluation.models import Appeal, Callback, EarlyWarning, ExemptionRequest, PeriodScore
+from orders import services as ticket_services
 from orders.models import Ticket
 from orders.selectors import caller_contact_visible
 
@@ -34,9 +35,14 @@ from .serializers import (
     CloseInput,
     DecisionInput,
     DrilldownSerializer,
+    ExemptionDecisionInput,
+    ExemptionRequestInput,
+    ExemptionRequestSerializer,
+    FirstContactInput,
     PeriodScoreSerializer,
     ReopenInput,
     SchemeSerializer,
+    VerifyInput,
 )
 
 
@@ -76,6 +82,66 @@ class TicketCallbackViewSet(DispatchTicketViewSetBase):
             )
 
         return self.run_transition(request, ReopenInput, run)
+
+    @transition_schema(
+        VerifyInput, "核实 — a supervisor verifies handled work without a caller (or sends it back)"
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            VerifyInput,
+            lambda t, d: services.ticket_verify(
+                ticket=t, by=request.user, verified=d["verified"], note=d["note"]
+            ),
+        )
+
+    @extend_schema(
+        request=ExemptionRequestInput,
+        responses={201: ExemptionRequestSerializer, **CONFLICT},
+        summary="申请不纳入考评 — propose the ticket for exemption from the assessment",
+    )
+    @action(detail=True, methods=["post"], url_path="request-exemption")
+    def request_exemption(self, request: Request, pk: str | None = None) -> Response:
+        ticket = self.get_object()
+        data = ExemptionRequestInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        made = services.exemption_request(ticket=ticket, by=request.user, **data.validated_data)
+        return Response(ExemptionRequestSerializer(made).data, status=status.HTTP_201_CREATED)
+
+    @transition_schema(FirstContactInput, "先行联系 — the lead unit records when it first reached the caller")
+    @action(detail=True, methods=["post"], url_path="first-contact")
+    def first_contact(self, request: Request, pk: str | None = None) -> Response:
+        return self.run_transition(
+            request,
+            FirstContactInput,
+            lambda t, d: ticket_services.ticket_first_contact_record(
+                ticket=t, by=request.user, at=d["at"], note=d["note"]
+            ),
+        )
+
+
+class ExemptionRequestViewSet(viewsets.ReadOnlyModelViewSet[ExemptionRequest]):
+    """不纳入考评申请: assessors see and decide them."""
+
+    serializer_class = ExemptionRequestSerializer
+    queryset = ExemptionRequest.objects.none()
+    filterset_class = None
+
+    def get_queryset(self) -> QuerySet[ExemptionRequest]:
+        if getattr(self, "swagger_fake_view", False) or not self.request.user.has_perm(
+            "evaluation.view_exemptionrequest"
+        ):
+            return ExemptionRequest.objects.none()
+        return ExemptionRequest.objects.select_related("ticket").order_by("-requested_at")
+
+    @extend_schema(request=ExemptionDecisionInput, responses={200: ExemptionRequestSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str | None = None) -> Response:
+        data = ExemptionDecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        decided = services.exemption_decide(request=self.get_object(), by=request.user, **data.validated_data)
+        return Response(ExemptionRequestSerializer(decided).data)
 
 
 class CallbackQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Ticket]):

@@ -16,7 +16,6 @@ from orders import clock
 from orders import services as ticket_services
 from orders.access import ticket_scope
 from orders.exceptions import Conflict, TicketConflict
-from orders.hints import hint_after_commit
 from orders.models import Ticket
 
 from .. import selectors
@@ -30,6 +29,7 @@ from ..models import (
     Appeal,
     Callback,
 )
+from .freshness import periods_mark_stale
 
 
 @transaction.atomic
@@ -114,13 +114,6 @@ def appeal_decide(*, appeal: Appeal | int, by: User, approve: bool, note: str = 
     )
     completed = appeal.callback.completed_at
     if approve and completed is not None:
-        from ..tasks import recompute_period_task
-
-        day = timezone.localdate(completed).isoformat()
-        for group in {
-            appeal.callback.group,
-            AssessmentGroup.DISTRICT if appeal.callback.district_unit_id else "",
-        }:
-            if group:
-                hint_after_commit(recompute_period_task, group, day)
+        groups = {appeal.callback.group, AssessmentGroup.DISTRICT if appeal.callback.district_unit_id else ""}
+        periods_mark_stale(groups={g for g in groups if g}, day=timezone.localdate(completed))
     return appeal

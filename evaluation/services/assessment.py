@@ -17,12 +17,24 @@ from orders import clock
 
 from .. import scoring, selectors
 from ..models import (
+    AssessmentScheme,
     PeriodScore,
 )
 
 
 def _rate(part: int, whole: int) -> float | None:
     return 100 * part / whole if whole else None
+
+
+def scheme_weights(scheme: AssessmentScheme) -> scoring.Weights:
+    return scoring.Weights(
+        float(scheme.weight_response),
+        float(scheme.weight_resolution),
+        float(scheme.weight_satisfaction),
+        float(scheme.basic_satisfied_factor),
+        float(scheme.basic_resolved_factor),
+        {key: float(w) for key, w in (scheme.extra_weights or {}).items() if float(w) > 0},
+    )
 
 
 @transaction.atomic
@@ -35,35 +47,43 @@ def period_scores_compute(*, group: str, day: dt.date, final: bool = False) -> i
     scheme = selectors.scheme_for(group, start)
     since, until = scoring.period_bounds(start, end, timezone.get_default_timezone())
     now = clock.now()
-    weights = scoring.Weights(
-        float(scheme.weight_response),
-        float(scheme.weight_resolution),
-        float(scheme.weight_satisfaction),
-        float(scheme.basic_satisfied_factor),
-    )
+    weights = scheme_weights(scheme)
     units = {
         u.pk: u for u in Unit.objects.filter(assessment_group=group, is_active=True).select_related("parent")
     }
-    counts = selectors.callback_counts(group, since, until)
+    tallies = scoring.tally(
+        selectors.callback_facts(group, since, until, repeat_window_days=scheme.repeat_window_days),
+        count_rework_rounds=scheme.count_rework_rounds,
+    )
     operations = selectors.unit_operations(units, group, since, until, now)
     dispatch = dispatch_statistics(start=since, end=until, now=now)
     per_thousand = selectors.volume_per_thousand(units, group, since, until)
+    proactive = selectors.proactive_outcomes(units, group, since, until)
     label = scoring.period_label(start, scheme.period_start_day)
     scored: dict[int, PeriodScore] = {}
     for pk, unit in units.items():
-        c, ops = counts.get(pk, {}), operations.get(pk, {})
-        if not c and not ops.get("led"):
+        t, ops, pro = tallies.get(pk), operations.get(pk, {}), proactive.get(pk, {})
+        if t is None and not ops.get("led") and not pro:
             continue  # no work for this unit in the period
-        tallies = scoring.Counts(
-            valid=c.get("valid_callbacks", 0),
-            contacted=c.get("contacted", 0),
-            resolved=c.get("resolved", 0),
-            satisfied=c.get("satisfied", 0),
-            basic=c.get("basic", 0),
-            unsatisfied=c.get("unsatisfied", 0),
-        )
-        rates = scoring.rates(tallies, weights.basic_factor)
+        t = t or scoring.Tally()
+        counts = t.counts()
+        rates = scoring.rates(counts, weights.basic_factor, weights.basic_resolved_factor)
         whistle = dispatch.get(pk)
+        extra = {
+            "sign_on_time": _rate(ops.get("sign_on_time", 0), ops.get("sign_counted", 0)),
+            "handle_on_time": _rate(ops.get("handle_on_time", 0), ops.get("handle_counted", 0)),
+            "first_time_resolution": rates.first_time_resolution,
+            "first_contact_on_time": _rate(ops.get("contact_on_time", 0), ops.get("contact_counted", 0)),
+            "whistle_report_on_time": (
+                100 * whistle.summons_timeliness
+                if whistle and whistle.summons_timeliness is not None
+                else None
+            ),
+            # the streets' rating of a department's report, 1–5, as a share of the best
+            "whistle_rating": (
+                20 * whistle.average_rating if whistle and whistle.average_rating is not None else None
+            ),
+        }
         scored[pk] = PeriodScore(
             unit=unit,
             group=group,
@@ -74,31 +94,38 @@ def period_scores_compute(*, group: str, day: dt.date, final: bool = False) -> i
             is_final=final,
             computed_at=now,
             tickets=ops.get("led", 0),
-            callbacks=c.get("callbacks", 0),
-            valid_callbacks=tallies.valid,
-            unreachable=c.get("unreachable", 0),
-            exempt=c.get("exempt", 0),
-            contacted=tallies.contacted,
-            resolved=tallies.resolved,
-            satisfied=tallies.satisfied,
-            basic=tallies.basic,
-            unsatisfied=tallies.unsatisfied,
+            callbacks=t.callbacks,
+            valid_callbacks=t.valid,
+            unreachable=t.unreachable,
+            exempt=t.exempt,
+            repeats=t.repeats,
+            contacted=t.contacted,
+            resolved=t.resolved,
+            basic_resolved=t.basic_resolved,
+            first_time_resolved=t.first_time_resolved,
+            satisfied=t.satisfied,
+            basic=t.basic,
+            unsatisfied=t.unsatisfied,
+            contradictions=t.contradictions,
             response_rate=rates.response,
             resolution_rate=rates.resolution,
             satisfaction_rate=rates.satisfaction,
-            composite=scoring.composite(rates, weights),
-            signed_on_time_rate=_rate(ops.get("sign_on_time", 0), ops.get("sign_counted", 0)),
-            handled_on_time_rate=_rate(ops.get("handle_on_time", 0), ops.get("handle_counted", 0)),
+            first_time_resolution_rate=rates.first_time_resolution,
+            first_contact_on_time_rate=extra["first_contact_on_time"],
+            composite=scoring.composite(rates, weights, extra),
+            signed_on_time_rate=extra["sign_on_time"],
+            handled_on_time_rate=extra["handle_on_time"],
             overdue=ops.get("overdue", 0),
             return_rate=_rate(ops.get("returned", 0), ops.get("led", 0)),
             whistles_raised=whistle.whistles_raised if whistle else 0,
-            whistle_reports_on_time_rate=(
-                100 * whistle.summons_timeliness
-                if whistle and whistle.summons_timeliness is not None
-                else None
-            ),
+            whistle_reports_on_time_rate=extra["whistle_report_on_time"],
             whistle_rating=whistle.average_rating if whistle else None,
             per_thousand_residents=per_thousand.get(pk),
+            proactive_tickets=pro.get("closed", 0),
+            proactive_on_time_rate=_rate(ops.get("proactive_on_time", 0), ops.get("proactive_counted", 0)),
+            proactive_verified_rate=_rate(pro.get("first_verified", 0), pro.get("first_checked", 0)),
+            proactive_repeat_rate=_rate(pro.get("complained_after", 0), pro.get("closed", 0)),
+            indicators={key: (round(v, 4) if v is not None else None) for key, v in extra.items()},
         )
     _rank(scored, units, group, start)
     PeriodScore.objects.filter(group=group, period_start=start).delete()
@@ -130,6 +157,7 @@ def _rank(scored: dict[int, PeriodScore], units: dict[int, Unit], group: str, st
 
 GROUPS = (
     AssessmentGroup.STREET,
+    AssessmentGroup.TOWNSHIP,
     AssessmentGroup.DISTRICT,
     AssessmentGroup.DEPARTMENT,
     AssessmentGroup.DISTRICT_DEPARTMENT,

@@ -6,24 +6,27 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dispatch.directory.choices import AssessmentGroup, UnitKind
 from dispatch.directory.models import Membership, Unit
 from orders import clock
 from orders import services as ticket_services
-from orders.choices import TicketState
-from orders.models import Ticket
+from orders.choices import AssignmentRole, TicketState
+from orders.models import Assignment, Ticket
 
 from ..choices import (
     CallbackOutcome,
     EvaluationEventKind,
+    Resolution,
     Satisfaction,
 )
 from ..models import (
     Callback,
     CallbackAttempt,
 )
+from .freshness import scores_mark_stale
 
 
 def _assessed(ticket: Ticket) -> tuple[Unit | None, Unit | None, str]:
@@ -50,6 +53,7 @@ def callback_record(
     reached: bool,
     contacted: bool | None = None,
     resolved: bool | None = None,
+    resolution: str = "",
     satisfaction: str = "",
     notes: str = "",
     action: str = "close",
@@ -61,6 +65,11 @@ def callback_record(
     reached caller's answers make a valid callback; the callback staff close the ticket, or send it
     back for rework (重办) when the caller says it is unresolved or is unsatisfied.
     """
+    pk = ticket.pk if isinstance(ticket, Ticket) else ticket
+    if Ticket.objects.filter(pk=pk, caller__isnull=True).exists():
+        raise PermissionDenied(
+            _("This ticket has no caller to call back: a supervisor verifies work without a caller.")
+        )
     locked = ticket_services.ticket_check(ticket=ticket, transition="close", by=by)
     if locked.is_anonymous and not _is_platform(by):
         # 匿名诉求: the caller trusted the hotline with their number, not a district or a unit.
@@ -90,6 +99,7 @@ def callback_record(
         callback.reached, callback.completed_at, callback.recorded_by = False, now, by
         callback.notes = notes
         callback.save()
+        scores_mark_stale(callback)
         ticket_services.ticket_close(
             ticket=locked,
             by=by,
@@ -100,16 +110,19 @@ def callback_record(
         return callback
 
     errors: dict[str, str] = {}
+    if not resolution and resolved is not None:
+        resolution = Resolution.RESOLVED if resolved else Resolution.UNRESOLVED
     if contacted is None:
         errors["contacted"] = _("Ask whether the unit contacted the caller.")
-    if resolved is None:
-        errors["resolved"] = _("Ask whether the matter is resolved.")
+    if resolution not in Resolution.values:
+        errors["resolution"] = _("Ask whether the matter is resolved.")
+    resolved = resolution in (Resolution.RESOLVED, Resolution.BASIC)
     if satisfaction not in Satisfaction.values:
         errors["satisfaction"] = _("Ask how satisfied the caller is.")
     if action not in ("close", "reopen"):
         errors["action"] = _("Close the ticket or send it back for rework.")
     elif action == "reopen":
-        if resolved and satisfaction != Satisfaction.UNSATISFIED:
+        if resolution == Resolution.RESOLVED and satisfaction != Satisfaction.UNSATISFIED:
             errors["action"] = _(
                 "Only an unresolved matter or an unsatisfied caller is sent back for rework."
             )
@@ -119,8 +132,15 @@ def callback_record(
         raise ValidationError(errors)
     callback.reached, callback.valid = True, True
     callback.contacted, callback.resolved, callback.satisfaction = contacted, resolved, satisfaction
+    callback.resolution = resolution
     callback.notes, callback.completed_at, callback.recorded_by = notes, now, by
-    answers = {"contacted": contacted, "resolved": resolved, "satisfaction": satisfaction}
+    answers = {
+        "contacted": contacted,
+        "resolved": resolved,
+        "resolution": resolution,
+        "satisfaction": satisfaction,
+    }
+    _check_against_record(locked, callback, by)
     if action == "reopen":
         callback.outcome, callback.is_final = CallbackOutcome.REOPENED, False
         callback.save()
@@ -130,9 +150,37 @@ def callback_record(
         return callback
     callback.outcome, callback.is_final = CallbackOutcome.CLOSED, True
     callback.save()
+    scores_mark_stale(callback)
     ticket_services.ticket_close(ticket=locked, by=by, note=notes, payload={"callback": answers})
     _share_with_children(locked, callback, by)
     return callback
+
+
+def _check_against_record(ticket: Ticket, callback: Callback, by: User) -> None:
+    """先行联系 vs the caller's word: the caller says nobody contacted them, but the unit recorded a
+    first contact — flagged for review (the answer still counts as given)."""
+    if callback.contacted is not False or callback.unit_id is None:
+        return
+    recorded = (
+        Assignment.objects.filter(
+            ticket=ticket, unit_id=callback.unit_id, role=AssignmentRole.LEAD, first_contact_at__isnull=False
+        )
+        .order_by("-assigned_at")
+        .values_list("first_contact_at", flat=True)
+        .first()
+    )
+    if recorded is None:
+        return
+    callback.contradicts_record = True
+    ticket_services.ticket_event_add(
+        ticket=ticket,
+        by=by,
+        kind=EvaluationEventKind.CONTRADICTION,
+        note=_("The caller says nobody contacted them; the unit recorded a contact at %(at)s.")
+        % {"at": timezone.localtime(recorded).strftime("%Y-%m-%d %H:%M")},
+        payload={"first_contact_at": recorded.isoformat()},
+        unit_id=callback.unit_id,
+    )
 
 
 def _is_platform(user: User) -> bool:
@@ -156,6 +204,7 @@ def _share_with_children(parent: Ticket, callback: Callback, by: User) -> None:
                 "valid": callback.valid,
                 "contacted": callback.contacted,
                 "resolved": callback.resolved,
+                "resolution": callback.resolution,
                 "satisfaction": callback.satisfaction,
                 "outcome": CallbackOutcome.INHERITED,
                 "is_final": True,

@@ -59,6 +59,9 @@ class Assignment(models.Model):
         _("next handling step"), max_length=12, choices=DeadlineStep.choices, blank=True
     )
     handle_next_at = models.DateTimeField(_("next handling step at"), null=True, blank=True)
+    # 先行联系: when the unit first reached the caller, against a deadline from the policy
+    first_contact_due_at = models.DateTimeField(_("first contact due"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("first contacted the caller"), null=True, blank=True)
     extensions_granted = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     end_reason = models.CharField(_("end reason"), max_length=16, choices=AssignmentEnd.choices, blank=True)

@@ -82,6 +82,11 @@ class SlaTier(models.Model):
     assist_unit = models.CharField(
         _("unit"), max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS
     )
+    # 先行联系: when the lead unit should first contact the caller. No public figure: defaults.
+    contact_value = models.DecimalField(_("first-contact limit"), max_digits=6, decimal_places=2, default=24)
+    contact_unit = models.CharField(
+        _("unit"), max_length=16, choices=LimitUnit.choices, default=LimitUnit.HOURS
+    )
 
     class Meta:
         verbose_name = _("SLA tier")
@@ -92,7 +97,7 @@ class SlaTier(models.Model):
         return self.get_urgency_display()
 
     def clean(self) -> None:
-        for field in ("sign", "handle", "callback", "assist"):
+        for field in ("sign", "handle", "callback", "assist", "contact"):
             value, unit = getattr(self, f"{field}_value"), getattr(self, f"{field}_unit")
             if value is None or value <= 0:
                 raise ValidationError({f"{field}_value": _("A limit must be positive.")})

@@ -22,6 +22,7 @@ from dispatch.directory.fields import optional_reference
 
 from .. import conditions
 from ..access import (
+    by_callback_or_verifier,
     by_lead_handler,
     by_lead_street_handler,
     by_role,
@@ -153,6 +154,7 @@ class Ticket(FSMModelMixin, models.Model):
             ("whistle_ticket", "Can blow the whistle on a ticket"),
             ("reply_ticket", "Can submit a ticket's result"),
             ("close_ticket", "Can close a ticket after callback"),
+            ("verify_ticket", "Can verify handled proactive work (no caller to call back)"),
             ("reopen_ticket", "Can send a ticket back for rework"),
             ("view_all_tickets", "Can see every ticket"),
             ("view_caller_contact", "Can see callers' names and phone numbers"),
@@ -346,10 +348,11 @@ class Ticket(FSMModelMixin, models.Model):
         field=state,
         source=TicketState.HANDLED,
         target=TicketState.CLOSED,
-        permission=by_role("orders.close_ticket"),
+        permission=by_callback_or_verifier("orders.close_ticket"),
     )
     def close(self, *, at: Any) -> None:
-        """办结: the callback is recorded (or the caller could not be reached)."""
+        """办结: the callback is recorded (or the caller could not be reached); work without a caller
+        (主动治理) is verified by a supervisor instead."""
         self.closed_at = at
 
     @transition(
@@ -357,7 +360,7 @@ class Ticket(FSMModelMixin, models.Model):
         source=TicketState.HANDLED,
         target=TicketState.ACCEPTED,
         conditions=[conditions.rework_allowed],
-        permission=by_role("orders.reopen_ticket"),
+        permission=by_callback_or_verifier("orders.reopen_ticket"),
     )
     def reopen(self, *, at: Any) -> None:
         """重办: unsatisfactory work goes back to the lead unit with a new handling deadline."""

@@ -10,6 +10,7 @@ from .assignments import (
     end_summoned,
     lead_assignment,
     ticket_dispatch,
+    ticket_first_contact_record,
     ticket_part_file,
     ticket_reassign,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "ticket_event_add",
     "ticket_extension_decide",
     "ticket_extension_request",
+    "ticket_first_contact_record",
     "ticket_merge",
     "ticket_note_add",
     "ticket_part_file",

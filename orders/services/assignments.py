@@ -70,6 +70,11 @@ def _assign(
     clock_start(lead_row, DeadlineClock.SIGN, urgency=ticket.urgency, start=at)
     if sla.policy_at(at).clock_starts == ClockStart.DISPATCH:
         clock_start(lead_row, DeadlineClock.HANDLE, urgency=ticket.urgency, start=at)
+    # 先行联系: when the lead should first reach the caller (an indicator; not escalated)
+    if ticket.caller_id is not None:
+        lead_row.first_contact_due_at = sla.deadline(
+            urgency=ticket.urgency, clock=DeadlineClock.CONTACT, start=at
+        ).at
     rows = [lead_row]
     for unit in assists:
         if unit.pk == lead.pk:
@@ -235,6 +240,47 @@ def ticket_part_file(*, ticket: Ticket | int, by: User, note: str) -> Assignment
         to_state=ticket.state,
         note=note.strip(),
         payload={"unit": {"id": row.unit_id, "code": row.unit.code, "name": row.unit.name}},
+        unit_id=row.unit_id,
+    )
+    return row
+
+
+@transaction.atomic
+def ticket_first_contact_record(
+    *, ticket: Ticket | int, by: User, at: dt.datetime | None = None, note: str = ""
+) -> Assignment:
+    """先行联系: the lead unit records when it first reached the caller (now, or a time it gives,
+    not in the future nor before dispatch). Once per lead assignment; the callback's answer is later
+    checked against it."""
+    ticket = lock(ticket)
+    if not by.has_perm("orders.reply_ticket"):
+        raise PermissionDenied(_("Your role may not do this."))
+    row = lead_assignment(ticket)
+    if row is None or row.unit_id not in ticket_scope(by).handler_units:
+        raise PermissionDenied(_("Only the lead unit records its contact with the caller."))
+    if ticket.state not in UNIT_STATES:
+        raise transition_not_allowed(str(_("record the first contact")), ticket.get_state_display())
+    if ticket.caller_id is None:
+        raise ValidationError({"at": _("This ticket has no caller to contact.")})
+    if row.first_contact_at is not None:
+        raise TicketConflict(_("The first contact is recorded already."), code="contact_recorded")
+    now = clock.now()
+    when = at or now
+    if when > now:
+        raise ValidationError({"at": _("The contact cannot be in the future.")})
+    if when < row.assigned_at:
+        raise ValidationError({"at": _("The contact cannot be before the ticket reached your unit.")})
+    row.first_contact_at = when
+    row.save(update_fields=["first_contact_at"])
+    on_time = row.first_contact_due_at is None or when <= row.first_contact_due_at
+    record(
+        ticket,
+        EventKind.FIRST_CONTACT,
+        by=by,
+        from_state=ticket.state,
+        to_state=ticket.state,
+        note=note.strip(),
+        payload={"at": when.isoformat(), "on_time": on_time},
         unit_id=row.unit_id,
     )
     return row

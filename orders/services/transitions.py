@@ -64,6 +64,10 @@ def _role_allows(ticket: Ticket, method: Any, user: User) -> bool:
     permission = required_permission(next(iter(meta.transitions.values())).permission)
     if user.has_perm(permission):
         return True
+    # work without a caller is closed or reworked by the supervisor who verifies it
+    # (orders.access.by_callback_or_verifier)
+    if method.__name__ in ("close", "reopen") and ticket.caller_id is None:
+        return bool(user.has_perm("orders.verify_ticket"))
     # who raises proactive work assigns it (orders.access.by_role_or_proactive_creator)
     return bool(
         method.__name__ == "dispatch"

@@ -55,7 +55,7 @@ def test_handler_signs_and_replies_then_callback_closes(page_as, live_url, cast)
     assert abs(yes["y"] - no["y"]) < 4
     callback.check("input[name=reached][value='1']")
     callback.check("input[name=contacted][value='1']")
-    callback.check("input[name=resolved][value='1']")
+    callback.check("input[name=resolution][value=resolved]")
     callback.check("input[name=satisfaction][value=basic]")
     callback.fill("textarea[name=notes]", "市民表示基本满意")
     callback.click("#callback-form button[type=submit]")

@@ -23,12 +23,21 @@ def test_admin_close_records_the_callback(cast) -> None:  # type: ignore[no-unty
     client = staff_client(cast.callback)
     url = f"/admin/orders/ticket/{ticket.pk}/transition/close/"
     assert client.get(url).status_code == 200
-    response = client.post(url, {"reached": "1", "contacted": "1", "resolved": "0", "satisfaction": ""})
+    response = client.post(
+        url, {"reached": "1", "contacted": "1", "resolution": "unresolved", "satisfaction": ""}
+    )
     assert response.status_code == 200  # the form again, with the service's message
     ticket.refresh_from_db()
     assert ticket.state == TicketState.HANDLED
     response = client.post(
-        url, {"reached": "1", "contacted": "1", "resolved": "1", "satisfaction": "basic", "notes": "基本满意"}
+        url,
+        {
+            "reached": "1",
+            "contacted": "1",
+            "resolution": "resolved",
+            "satisfaction": "basic",
+            "notes": "基本满意",
+        },
     )
     assert response.status_code == 302
     ticket.refresh_from_db()
@@ -41,7 +50,7 @@ def test_admin_reopen_needs_an_unhappy_caller(cast) -> None:  # type: ignore[no-
     client = staff_client(cast.callback)
     url = f"/admin/orders/ticket/{ticket.pk}/transition/reopen/"
     response = client.post(
-        url, {"contacted": "1", "resolved": "0", "satisfaction": "unsatisfied", "reason": "仍不热"}
+        url, {"contacted": "1", "resolution": "unresolved", "satisfaction": "unsatisfied", "reason": "仍不热"}
     )
     assert response.status_code == 302
     ticket.refresh_from_db()

@@ -43,6 +43,11 @@ def street_office_name(street: Region, district: Region, statistical_alias: str 
     return f"{district.name}{street.name}人民政府", street.name
 
 
+def street_group(street: Region) -> str:
+    """街道 are ranked among streets, 乡、镇 (and 地区 offices, which are 乡) among townships."""
+    return AssessmentGroup.STREET if street.kind == RegionKind.SUBDISTRICT else AssessmentGroup.TOWNSHIP
+
+
 @transaction.atomic
 def units_load(*, progress: Progress = silent) -> LoadStats:
     """Create or update every handling unit. Regions must be loaded first."""
@@ -157,7 +162,7 @@ def units_load(*, progress: Progress = silent) -> LoadStats:
                 "function": "",
                 "region": street,
                 "parent": governments[street.parent.code],
-                "assessment_group": AssessmentGroup.STREET,
+                "assessment_group": street_group(street),
                 "is_active": True,
             },
         )

@@ -151,10 +151,26 @@ def test_every_unit_is_in_an_assessment_group() -> None:
     groups = dict(
         Unit.objects.values_list("kind").annotate(n=Count("pk")).values_list("kind", "assessment_group")
     )
-    assert groups[UnitKind.STREET_OFFICE] == AssessmentGroup.STREET
     assert groups[UnitKind.DISTRICT_GOVERNMENT] == AssessmentGroup.DISTRICT
     assert groups[UnitKind.MUNICIPAL_DEPARTMENT] == AssessmentGroup.DEPARTMENT
     assert groups[UnitKind.ENTERPRISE] == AssessmentGroup.ENTERPRISE
+
+
+def test_streets_and_townships_are_ranked_apart() -> None:
+    """街道 in one group; 乡、镇 and the 地区 offices (乡 in the 民政部 list) in another."""
+    assert Unit.objects.get(code="S110105026").assessment_group == AssessmentGroup.STREET  # 望京街道
+    assert Unit.objects.get(code="S110105021").assessment_group == AssessmentGroup.TOWNSHIP  # 南磨房地区
+    assert Unit.objects.get(code="S110112120").assessment_group == AssessmentGroup.TOWNSHIP  # 永顺镇
+    offices = Unit.objects.filter(kind=UnitKind.STREET_OFFICE)
+    assert set(offices.values_list("assessment_group", flat=True)) == {
+        AssessmentGroup.STREET,
+        AssessmentGroup.TOWNSHIP,
+    }
+    assert (
+        not offices.filter(assessment_group=AssessmentGroup.STREET)
+        .exclude(region__kind="subdistrict")
+        .exists()
+    )
 
 
 def test_category_tree_has_three_levels_and_enough_leaves() -> None:

@@ -9,6 +9,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from evaluation.choices import AppealStatus, Satisfaction
+from evaluation.models import StaleScores
 from evaluation.services import appeal_decide, appeal_file
 from orders.choices import TicketState
 from orders.exceptions import Conflict, TicketConflict
@@ -93,6 +94,6 @@ def test_approval_queues_the_recomputation(cast, closed, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         appeal_decide(appeal=appeal, by=cast.make_user("assessor"), approve=True, note="属实")
     sent = [c.args for c in callbacks if hasattr(c, "args")]
-    names = sorted(args[0].name for args in sent)
-    assert names == ["evaluation.recompute_period", "evaluation.recompute_period"]
-    assert sorted(args[1][0] for args in sent) == ["district", "street"]
+    assert [args[0].name for args in sent] == ["evaluation.scores_refresh"]  # one debounced hint
+    marked = set(StaleScores.objects.values_list("group", "period_start"))
+    assert marked == {("district", dt.date(2026, 11, 1)), ("street", dt.date(2026, 11, 1))}

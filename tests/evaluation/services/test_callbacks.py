@@ -59,14 +59,19 @@ def test_reached_caller_answers_and_the_ticket_closes(cast) -> None:  # type: ig
     assert callback.district_unit.code == "G110105"
     assert callback.group == "street"
     close = ticket.events.get(kind=EventKind.CLOSE)
-    assert close.payload["callback"] == {"contacted": True, "resolved": True, "satisfaction": "basic"}
+    assert close.payload["callback"] == {
+        "contacted": True,
+        "resolved": True,
+        "resolution": "resolved",
+        "satisfaction": "basic",
+    }
 
 
 def test_missing_answers_are_400_and_nothing_is_written(cast) -> None:  # type: ignore[no-untyped-def]
     ticket = cast.ticket_in(TicketState.HANDLED)
     with pytest.raises(ValidationError) as error:
         callback_record(ticket=ticket, by=cast.callback, reached=True, contacted=True)
-    assert set(error.value.message_dict) == {"resolved", "satisfaction"}
+    assert set(error.value.message_dict) == {"resolution", "satisfaction"}
     ticket.refresh_from_db()
     assert ticket.state == TicketState.HANDLED
     assert not Callback.objects.filter(ticket=ticket).exists()

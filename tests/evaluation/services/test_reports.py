@@ -75,7 +75,15 @@ def test_reports_are_built_once_with_their_figures(cast, make_user) -> None:  # 
         with clock.frozen_at(moment):
             cast.create(region=region, category=Category.objects.get(code="010601"))
     built = reports_build_due(now=dt.datetime(2026, 11, 20, 13, tzinfo=TZ))
-    assert len(built) == 3
+    assert len(built) == 5  # day, week, month, quarter, year
+    quarter = Report.objects.get(kind="quarterly")
+    assert (quarter.label, quarter.window_start, quarter.window_end) == (
+        "2026-Q3",
+        dt.datetime(2026, 7, 1, tzinfo=TZ),
+        dt.datetime(2026, 10, 1, tzinfo=TZ),
+    )
+    year = Report.objects.get(kind="annual")
+    assert (year.label, year.window_start) == ("2025", dt.datetime(2025, 1, 1, tzinfo=TZ))
     daily = Report.objects.get(kind="daily")
     assert daily.window_end == dt.datetime(2026, 11, 20, 12, tzinfo=TZ)
     assert daily.data["overview"]["logged"] == 2  # the third ticket was logged after 12:00 on the 20th
