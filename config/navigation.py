@@ -55,6 +55,12 @@ PAGES: list[Page] = [
         "orders.close_ticket",
     ),
     Page(
+        "callbacks:verify",
+        _("Verification queue"),
+        _("Handled work without a caller (proactive, media, referrals) to verify, close or send back."),
+        "orders.verify_ticket",
+    ),
+    Page(
         "desk:supervision",
         _("Supervision"),
         _("Overdue and escalated tickets across the units you oversee."),
@@ -65,6 +71,12 @@ PAGES: list[Page] = [
         _("Assessment"),
         _("Monthly response, resolution and satisfaction rates, scores and rankings (三率考评)."),
         "assessment",
+    ),
+    Page(
+        "assessment:reviews",
+        _("Reviews"),
+        _("Appeals, exemption requests and callbacks contradicting a unit's record; the schemes."),
+        "evaluation.decide_appeal",
     ),
     Page(
         "assessment:map",

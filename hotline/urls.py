@@ -14,6 +14,7 @@ urlpatterns = [
     path("dispatch/<int:pk>/transfer/", dispatcher.dispatch_transfer, name="dispatch-transfer"),
     path("dispatch/<int:pk>/return/", dispatcher.return_decide, name="return-decide"),
     path("tickets/<int:pk>/part/", views.part_file, name="part"),
+    path("tickets/<int:pk>/first-contact/", views.first_contact, name="first-contact"),
     path("supervision/", views.supervision, name="supervision"),
     path("tickets/<int:pk>/", views.ticket_page, name="ticket"),
     path("tickets/<int:pk>/act/<str:name>/", views.ticket_action, name="action"),

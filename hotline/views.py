@@ -31,7 +31,7 @@ from orders import services as ticket_services
 from orders.access import ticket_scope
 from orders.action_forms import TICKET_ACTIONS, RequiredNoteForm
 from orders.api.serializers import caller_representation
-from orders.choices import AssignmentRole, Channel, EventKind
+from orders.choices import UNIT_STATES, AssignmentRole, Channel, EventKind
 from orders.exceptions import TicketConflict
 from orders.selectors import caller_contact_visible, ticket_events, ticket_get_for_user
 
@@ -93,6 +93,25 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class FirstContactForm(forms.Form):
+    at = forms.DateTimeField(
+        label=gettext_lazy("contacted at (empty: now)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    note = forms.CharField(label=gettext_lazy("how and what was said"), required=False, max_length=2000)
+
+
+# The reasons of an exemption request (evaluation.choices.ExemptionReason), as the form offers them.
+EXEMPTION_REASONS = [
+    ("unreasonable", gettext_lazy("Unreasonable demand")),
+    ("beyond_policy", gettext_lazy("Beyond current policy or law")),
+    ("historical", gettext_lazy("Historical problem beyond the unit")),
+    ("force_majeure", gettext_lazy("Force majeure")),
+    ("other", gettext_lazy("Other")),
+]
+
+
 class PartForm(forms.Form):
     note = forms.CharField(
         label=gettext_lazy("what your unit did for its part"), widget=forms.Textarea(attrs={"rows": 3})
@@ -134,6 +153,24 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
         None,
     )
     events = list(ticket_events(ticket=ticket))
+    lead = next(
+        (a for a in ticket.assignments.all() if a.role == AssignmentRole.LEAD and a.ended_at is None), None
+    )
+    contact = (
+        lead
+        if lead is not None
+        and ticket.caller_id is not None
+        and lead.first_contact_at is None
+        and lead.unit_id in scope.handler_units
+        and ticket.state in UNIT_STATES
+        and request.user.has_perm("orders.reply_ticket")
+        else None
+    )
+    may_request_exemption = (
+        request.user.has_perm("evaluation.request_exemption")
+        and not ticket.assessment_exempt
+        and ticket.state not in ("rejected", "answered", "merged")
+    )
     summons = [
         s
         for whistle in ticket.whistles.all()
@@ -154,6 +191,10 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
             "summons": summons,
             "report_form": ReportForm(),
             "part": part,
+            "contact": contact,
+            "lead": lead,
+            "may_request_exemption": may_request_exemption,
+            "exemption_reasons": EXEMPTION_REASONS,
             "part_form": PartForm() if part is not None else None,
             "parts": [e for e in events if e.kind == EventKind.ASSIST_FEEDBACK],
         },
@@ -237,6 +278,28 @@ def ticket_note(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.error(request, _("Write the note first."))
+    return HttpResponseRedirect(reverse("desk:ticket", args=[ticket.pk]))
+
+
+@login_required
+@require_POST
+def first_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """先行联系 from the ticket page: the lead unit records when it first reached the caller."""
+    ticket = _ticket_or_404(request, pk)
+    form = FirstContactForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            form,
+            lambda data: ticket_services.ticket_first_contact_record(
+                ticket=ticket, by=request.user, at=data["at"], note=data["note"]
+            ),
+            _("First contact recorded."),
+        )
+        for error in form.errors.values():
+            messages.error(request, "；".join(error))
+    else:
+        messages.error(request, _("Give a valid time, or leave it empty for now."))
     return HttpResponseRedirect(reverse("desk:ticket", args=[ticket.pk]))
 
 
@@ -339,6 +402,9 @@ def intake_desk(request: HttpRequest) -> HttpResponse:
             "channels": Channel.choices,
             "demand_types": DemandType.choices,
             "may_merge": request.user.has_perm("orders.merge_ticket"),
+            "exemption_reasons": EXEMPTION_REASONS
+            if request.user.has_perm("evaluation.request_exemption")
+            else [],
             "today": selectors.direct_answer_rate(since=day_start, until=day_start + dt.timedelta(days=1)),
             "month": selectors.direct_answer_rate(
                 since=day_start.replace(day=1), until=day_start + dt.timedelta(days=1)

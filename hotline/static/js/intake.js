@@ -273,6 +273,13 @@
       } else if ($("merge-parent").value) {
         follow = api("POST", "/api/v1/tickets/" + ticket.id + "/merge/", { parent: $("merge-parent").value }); note = t.merged + " " + $("merge-parent").value;
       }
+      var reason = $("exemption-reason") ? $("exemption-reason").value : "";
+      if (reason) {
+        var exempt = api("POST", "/api/v1/tickets/" + ticket.id + "/request-exemption/", { reason: reason, note: $("exemption-note").value || "" });
+        follow = Promise.all([Promise.resolve(follow), exempt]).then(function (both) {
+          return both[0] && !both[0].ok ? both[0] : (both[1].ok ? both[0] : both[1]);
+        });
+      }
       return Promise.resolve(follow).then(function (f) {
         result.innerHTML = "";
         var item = el("li", { "class": f && !f.ok ? "error" : "success", "id": "created-ticket", "data-number": ticket.number });
