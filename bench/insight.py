@@ -85,7 +85,11 @@ def main() -> None:
         measure("每月一题 candidates", lambda: analytics.topic_candidates(month=today)),
         measure(
             "category quadrants (month)",
-            lambda: analytics.quadrant_subjects(subject="category", label=f"{today:%Y-%m}"),
+            lambda: analytics.quadrant_chart(subject="category", label=f"{today:%Y-%m}"),
+        ),
+        measure(
+            "street quadrants (month)",
+            lambda: analytics.quadrant_chart(subject="street", label=f"{today:%Y-%m}"),
         ),
         measure("daily trend (30 days)", lambda: analytics.daily_volume(since=since, until=until)),
     ]

@@ -5,21 +5,24 @@ top categories, volume per 1,000 residents, channel split, direct-answer and dis
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from dispatch.directory.choices import RegionLevel
+from dispatch.directory.choices import RegionKind, RegionLevel
 from dispatch.directory.jurisdiction import jurisdiction
-from dispatch.directory.models import Region
+from dispatch.directory.models import Category, Region
+from orders import clock
 from orders.choices import Channel, TicketState
 from orders.models import Ticket
 
 from . import quadrants, scoring
 from .choices import Satisfaction
-from .models import Callback, PeriodScore
+from .models import Callback
 
 REGION_FIELDS = {"city": None, "district": "district", "street": "street"}
 CATEGORY_FIELDS = {1: "category__parent__parent", 2: "category__parent", 3: "category"}
@@ -54,25 +57,64 @@ def citizen_tickets() -> QuerySet[Ticket]:
     return Ticket.objects.exclude(channel=Channel.PROACTIVE)
 
 
+@dataclass(frozen=True)
+class Windows:
+    """A period and what it is compared with: the previous period and the same period a year earlier.
+    When the period is unfinished (``elapsed``), all three cover the same elapsed span from their
+    start, so a month two days old is set against the first two days of the months before."""
+
+    current: tuple[dt.datetime, dt.datetime]
+    previous: tuple[dt.datetime, dt.datetime]
+    year_ago: tuple[dt.datetime, dt.datetime]
+    elapsed: dt.timedelta | None = None  # set when the period is unfinished
+
+    @classmethod
+    def of_month(cls, label: str, now: dt.datetime) -> Windows:
+        start_day, end_day = scoring.period_from_label(label, 1)
+        start, end = _bounds(start_day, end_day)
+        previous_start, _ = _bounds(*scoring.previous_period(start_day))
+        year_start, year_end = _bounds(_shift_year(start_day), _shift_year(end_day))
+        if now >= end:
+            return cls((start, end), (previous_start, start), (year_start, year_end))
+        elapsed = max(now - start, dt.timedelta(0))
+        return cls(
+            (start, start + elapsed),
+            (previous_start, previous_start + elapsed),
+            (year_start, year_start + elapsed),
+            elapsed,
+        )
+
+    @classmethod
+    def of_span(cls, since: Moment, until: Moment) -> Windows:
+        """Dates (or moments): the previous span of the same length, and the span a year earlier."""
+        length: dt.timedelta = until - since  # type: ignore[operator]
+        return cls(
+            _bounds(since, until),
+            _bounds(since - length, since),
+            _bounds(_shift_year(since), _shift_year(until)),
+        )
+
+
 def volume(
     *,
-    since: Moment,
-    until: Moment,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    windows: Windows | None = None,
     region_level: str = "district",
     category_level: int | None = None,
     district: str | None = None,
     limit: int = 500,
 ) -> list[dict[str, Any]]:
     """Tickets per region (and category) in [since, until), with the previous period of the same
-    length (环比) and the same period a year earlier (同比) — one grouped query over the three windows."""
-    length: dt.timedelta = until - since  # type: ignore[operator]
-    windows = {
-        "count": _bounds(since, until),
-        "previous": _bounds(since - length, since),
-        "year_ago": _bounds(_shift_year(since), _shift_year(until)),
-    }
+    length (环比) and the same period a year earlier (同比) — one grouped query over the three windows.
+    ``windows`` gives the three windows instead (a month, or the elapsed part of one)."""
+    if windows is None:
+        assert since is not None
+        assert until is not None
+        windows = Windows.of_span(since, until)
+    spans = {"count": windows.current, "previous": windows.previous, "year_ago": windows.year_ago}
     span = Q()
-    for start, end in windows.values():
+    for start, end in spans.values():
         span |= Q(created_at__gte=start, created_at__lt=end)
     queryset = citizen_tickets().filter(span)
     if district:
@@ -86,7 +128,7 @@ def volume(
         keys += [f"{field}__code", f"{field}__name"]
     counts = {
         name: Count("pk", filter=Q(created_at__gte=start, created_at__lt=end))
-        for name, (start, end) in windows.items()
+        for name, (start, end) in spans.items()
     }
     rows = (
         queryset.values(*keys).annotate(**counts).filter(count__gt=0).order_by("-count")[:limit]
@@ -299,75 +341,134 @@ def topic_tracking(*, category_id: int, adopted: dt.datetime, months: int = 12) 
 # -------------------------------------------------------------------------------- quadrants
 
 
-def _category_figures(start: dt.datetime, end: dt.datetime) -> dict[int, tuple[str, str, int, float | None]]:
-    volumes = {
-        row["category_id"]: row
+QUADRANT_FIELDS = {"street": "street", "district": "district", "category": "category"}
+
+
+def _area_figures(field: str, start: dt.datetime, end: dt.datetime) -> dict[int, dict[str, Any]]:
+    """Per street, district or category: its tickets in [start, end) and its satisfaction rate over
+    the valid final callbacks completed then (基本满意 counted 0.9; exempt tickets left out)."""
+    out: dict[int, dict[str, Any]] = {
+        row[f"{field}_id"]: {
+            "code": row[f"{field}__code"],
+            "name": row[f"{field}__name"],
+            "tickets": row["n"],
+            "satisfaction": None,
+        }
         for row in citizen_tickets()
-        .filter(created_at__gte=start, created_at__lt=end)
-        .values("category_id", "category__code", "category__name")
+        .filter(created_at__gte=start, created_at__lt=end, **{f"{field}__isnull": False})
+        .values(f"{field}_id", f"{field}__code", f"{field}__name")
         .annotate(n=Count("pk"))
     }
-    rates = {
-        row["ticket__category_id"]: row
-        for row in Callback.objects.filter(
-            is_final=True, valid=True, completed_at__gte=start, completed_at__lt=end
-        )
+    for row in (
+        Callback.objects.filter(is_final=True, valid=True, completed_at__gte=start, completed_at__lt=end)
         .exclude(ticket__assessment_exempt=True)
-        .values("ticket__category_id")
+        .values(f"ticket__{field}_id")
         .annotate(
             valid_n=Count("pk"),
             satisfied=Count("pk", filter=Q(satisfaction=Satisfaction.SATISFIED)),
             basic=Count("pk", filter=Q(satisfaction=Satisfaction.BASIC)),
         )
-    }
-    out = {}
-    for pk, row in volumes.items():
-        r = rates.get(pk)
-        rate = 100 * (r["satisfied"] + 0.9 * r["basic"]) / r["valid_n"] if r and r["valid_n"] else None
-        out[pk] = (row["category__code"], row["category__name"], row["n"], rate)
+    ):
+        entry = out.get(row[f"ticket__{field}_id"])
+        if entry is not None and row["valid_n"]:
+            entry["satisfaction"] = 100 * (row["satisfied"] + 0.9 * row["basic"]) / row["valid_n"]
     return out
 
 
-def quadrant_subjects(*, subject: str, label: str) -> list[quadrants.Subject]:
-    """Streets or districts (from the stored period scores) or categories (from tickets and
-    callbacks) with this period's and the previous period's volume and satisfaction."""
-    start_day, end_day = scoring.period_from_label(label, 1)
-    previous_start, _ = scoring.previous_period(start_day)
-    if subject in ("street", "district"):
-
-        def scores(period_start: dt.date) -> dict[int, PeriodScore]:
-            return {
-                s.unit_id: s
-                for s in PeriodScore.objects.filter(group=subject, period_start=period_start).select_related(
-                    "unit"
-                )
-            }
-
-        now, before = scores(start_day), scores(previous_start)
-        return [
-            quadrants.Subject(
-                key=s.unit.code,
-                name=s.unit.name,
-                volume=s.tickets,
-                satisfaction=s.satisfaction_rate,
-                previous_volume=before[pk].tickets if pk in before else 0,
-                previous_satisfaction=before[pk].satisfaction_rate if pk in before else None,
-            )
-            for pk, s in now.items()
-        ]
-    now_figures = _category_figures(*_bounds(start_day, end_day))
-    before_figures = _category_figures(*_bounds(previous_start, start_day))
-    return [
-        quadrants.Subject(
-            key=code,
-            name=name,
-            volume=volume,
-            satisfaction=rate,
-            previous_volume=before_figures[pk][2] if pk in before_figures else 0,
-            previous_satisfaction=before_figures[pk][3] if pk in before_figures else None,
+def residents(subject: str) -> dict[int, tuple[int, bool]]:
+    """Residents each street, district or category is counted against, and whether the figure is an
+    estimate. A street with its own population (a source in the directory) uses it; otherwise its
+    district's census population shared equally among the district's streets — an estimate, shown
+    as such. Categories are counted against the whole jurisdiction."""
+    districts: dict[int, int] = {
+        pk: people
+        for pk, people in Region.objects.filter(
+            level=RegionLevel.DISTRICT, population__isnull=False
+        ).values_list("pk", "population")
+        if people
+    }
+    if subject == "district":
+        return {pk: (people, False) for pk, people in districts.items()}
+    if subject == "category":
+        total = sum(districts.values())
+        return dict.fromkeys(Category.objects.values_list("pk", flat=True), (total, False)) if total else {}
+    streets = list(
+        Region.objects.filter(level=RegionLevel.STREET, is_active=True).values_list(
+            "pk", "parent_id", "population", "kind"
         )
-        for pk, (code, name, volume, rate) in now_figures.items()
-    ]
+    )
+    # functional zones (开发区, 机场) hold few residents: they share nothing of the district's figure
+    per_district: dict[int, int] = {}
+    for _pk, parent, _people, kind in streets:
+        if kind != RegionKind.FUNCTIONAL_ZONE:
+            per_district[parent] = per_district.get(parent, 0) + 1
+    out = {}
+    for pk, parent, people, kind in streets:
+        if people:
+            out[pk] = (people, False)
+        elif kind != RegionKind.FUNCTIONAL_ZONE and districts.get(parent):
+            out[pk] = (round(districts[parent] / per_district[parent]), True)
+    return out
+
+
+def quadrant_subjects(*, subject: str, windows: Windows) -> list[quadrants.Subject]:
+    """Streets, districts or categories with the period's tickets, residents and satisfaction, and
+    the previous period's (the same elapsed span when the period is unfinished)."""
+    field = QUADRANT_FIELDS[subject]
+    now = _area_figures(field, *windows.current)
+    before = _area_figures(field, *windows.previous)
+    people = residents(subject)
+    out = []
+    for pk, figures in now.items():
+        count, estimated = people.get(pk, (None, False))
+        previous = before.get(pk, {})
+        out.append(
+            quadrants.Subject(
+                key=figures["code"],
+                name=figures["name"],
+                tickets=figures["tickets"],
+                residents=count,
+                satisfaction=figures["satisfaction"],
+                previous_tickets=previous.get("tickets", 0),
+                previous_satisfaction=previous.get("satisfaction"),
+                residents_estimated=estimated,
+            )
+        )
+    return out
+
+
+def quadrant_chart(*, subject: str, label: str) -> dict[str, Any]:
+    """The quadrant of a month for streets, districts or categories: the placed points, the lines,
+    the windows compared (ISO moments, for links to the tickets) and the subjects left out."""
+    windows = Windows.of_month(label, clock.now())
+    rules = quadrants.Rules.from_settings(settings.INSIGHT_QUADRANT_RULES)
+    subjects = quadrant_subjects(subject=subject, windows=windows)
+    placed, axes = quadrants.classify(subjects, rules)
+    placed_keys = {p.key for p in placed}
+    return {
+        "subject": subject,
+        "period": label,
+        "axes": axes,
+        "points": [
+            {
+                **asdict(p),
+                "rate_change_percent": None if p.rate_change is None else round(100 * p.rate_change, 1),
+            }
+            for p in placed
+        ],
+        "unplaced": sorted(
+            (
+                {"key": s.key, "name": s.name, "tickets": s.tickets}
+                for s in subjects
+                if s.key not in placed_keys
+            ),
+            key=lambda row: (-row["tickets"], row["key"]),
+        ),
+        "window": [moment.isoformat() for moment in windows.current],
+        "previous_window": [moment.isoformat() for moment in windows.previous],
+        "unfinished": windows.elapsed is not None,
+        "min_tickets": rules.min_tickets,
+    }
 
 
 def daily_volume(*, since: Moment, until: Moment) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ app_name = "insight"
 
 urlpatterns = [
     path("", insight_views.dashboard, name="dashboard"),
+    path("tickets/", insight_views.tickets_page, name="tickets"),
     path("warnings/", insight_views.warnings_page, name="warnings"),
     path("reports/", insight_views.reports_page, name="reports"),
     path("reports/<int:pk>/", insight_views.report_page, name="report"),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,13 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dispatch.directory.choices import AssessmentGroup
+from dispatch.directory.models import Category, Region
+from orders import clock
+from orders.choices import Channel
 from orders.exceptions import TicketConflict
+from orders.selectors import ticket_list_for_user
 
-from . import analytics, quadrants, scoring, selectors, services
+from . import analytics, scoring, selectors, services
 from .choices import ReportKind, WarningKind, WarningStatus
 from .exports import rows_csv, rows_xlsx
 from .models import PeriodScore, Report
-from .reports import report_rows
+from .reports import report_rows, report_sections
 
 
 @login_required
@@ -91,7 +96,8 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         rows = report_rows(report.data)
-        name = f"report-{report.kind}-{report.window_start:%Y%m%d%H%M}"
+        # the window's start in the jurisdiction's time, as the report's label shows it
+        name = f"report-{report.kind}-{timezone.localtime(report.window_start):%Y%m%d%H%M}"
         if export == "csv":
             response = HttpResponse(rows_csv(rows), content_type="text/csv; charset=utf-8")
         else:
@@ -101,7 +107,11 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
             )
         response["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
         return response
-    return render(request, "evaluation/report.html", {"report": report, "data": report.data})
+    return render(
+        request,
+        "evaluation/report.html",
+        {"report": report, "data": report.data, "sections": report_sections(report.data)},
+    )
 
 
 def _reader(request: HttpRequest) -> None:
@@ -109,26 +119,32 @@ def _reader(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+SUBJECTS = {"street", "district", "category"}
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """以数感知: the month's volume by district (map, per 1,000 residents) and street (table with
-    环比), the category treemap, the daily trend, the streets' quadrants, open warnings."""
+    环比 and 同比), the category treemap, the daily trend, the quadrant, open warnings. An unfinished
+    month is compared with the same elapsed span of the previous month and of last year."""
     _reader(request)
-    today = timezone.localdate()
-    month = today.replace(day=1)
+    now = clock.now()
+    month = timezone.localdate(now).replace(day=1)
     labels = []
     for _n in range(12):
         labels.append(f"{month:%Y-%m}")
         month, _end = scoring.previous_period(month)
     label = request.GET.get("period") if request.GET.get("period") in labels else labels[0]
-    start, end = scoring.period_from_label(label, 1)
+    subject = request.GET.get("subject") if request.GET.get("subject") in SUBJECTS else "street"
+    windows = analytics.Windows.of_month(label, now)
+    since, until = windows.current
     district = request.GET.get("district") or None
     districts = list(selectors.district_regions())
     if district not in {d.code for d in districts}:
         district = None
-    per_thousand = {row["district"]: row for row in analytics.per_thousand_residents(since=start, until=end)}
-    rules = quadrants.Rules.from_settings(settings.INSIGHT_QUADRANT_RULES)
-    placed, axes = quadrants.classify(analytics.quadrant_subjects(subject="street", label=label), rules)
+    per_thousand = {
+        row["district"]: row for row in analytics.per_thousand_residents(since=since, until=until)
+    }
     charts = {
         "map": {
             "geojson": selectors.district_geojson(),
@@ -142,16 +158,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 for d in districts
             ],
         },
-        "tree": analytics.category_tree(since=start, until=end),
-        "trend": analytics.daily_volume(since=start, until=end),
-        "quadrants": {"axes": axes, "points": [asdict(p) for p in placed]},
+        "tree": analytics.category_tree(since=since, until=until),
+        "trend": analytics.daily_volume(since=since, until=until),
+        "quadrants": analytics.quadrant_chart(subject=subject, label=label),
     }
-    streets = analytics.volume(since=start, until=end, region_level="street", district=district, limit=60)
+    streets = analytics.volume(windows=windows, region_level="street", district=district, limit=60)
     rates = {
         row["unit__region__code"]: row
-        for row in PeriodScore.objects.filter(group="street", label=label).values(
-            "unit__region__code", "satisfaction_rate", "resolution_rate", "composite", "rank"
-        )
+        for row in PeriodScore.objects.filter(
+            group__in=(AssessmentGroup.STREET, AssessmentGroup.TOWNSHIP), label=label
+        ).values("unit__region__code", "satisfaction_rate", "resolution_rate", "composite", "rank")
     }
     for street in streets:
         street["scores"] = rates.get(street["region"])
@@ -161,13 +177,86 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "label": label,
             "labels": labels,
+            "subject": subject,
             "districts": districts,
             "district": district,
             "streets": streets,
             "charts": charts,
-            "overview": analytics.overview(since=start, until=end),
+            "quadrant_rows": charts["quadrants"]["points"],
+            "windows": windows,
+            "window_days": _days(windows),
+            "overview": analytics.overview(since=since, until=until),
             "open_warnings": selectors.warnings_for_user(user=request.user)
             .filter(status=WarningStatus.OPEN)
             .count(),
         },
     )
+
+
+def _days(windows: analytics.Windows) -> dict[str, str]:
+    """The compared windows as local dates and times, for the page's note."""
+
+    def span(window: tuple[dt.datetime, dt.datetime]) -> str:
+        start, end = (timezone.localtime(moment) for moment in window)
+        return f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M}"
+
+    return {
+        "current": span(windows.current),
+        "previous": span(windows.previous),
+        "year_ago": span(windows.year_ago),
+    }
+
+
+TICKET_FILTERS = {"street": "street__code", "district": "district__code", "category": "category__code"}
+
+
+@login_required
+def tickets_page(request: HttpRequest) -> HttpResponse:
+    """The tickets behind a figure: a street's, district's or category's tickets in a window (a point
+    of the quadrant, a row of the street table). Scoped as the ticket list is."""
+    _reader(request)
+    tickets = ticket_list_for_user(user=request.user)
+    described = []
+    for name, field in TICKET_FILTERS.items():
+        code = request.GET.get(name)
+        if code:
+            tickets = tickets.filter(**{field: code})
+            described.append(code)
+    try:
+        since = dt.datetime.fromisoformat(request.GET["since"]) if request.GET.get("since") else None
+        until = dt.datetime.fromisoformat(request.GET["until"]) if request.GET.get("until") else None
+    except ValueError:
+        return HttpResponse(_("Dates must be ISO 8601 moments."), status=400)
+    for moment in (since, until):
+        if moment is not None and timezone.is_naive(moment):
+            return HttpResponse(_("Dates must carry a time zone."), status=400)
+    if since:
+        tickets = tickets.filter(created_at__gte=since)
+    if until:
+        tickets = tickets.filter(created_at__lt=until)
+    tickets = tickets.exclude(channel=Channel.PROACTIVE)
+    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "evaluation/insight_tickets.html",
+        {
+            "page": page,
+            "total": page.paginator.count,
+            "query": query.urlencode(),
+            "since": timezone.localtime(since) if since else None,
+            "until": timezone.localtime(until) if until else None,
+            "subject_name": _subject_name(request),
+        },
+    )
+
+
+def _subject_name(request: HttpRequest) -> str:
+    if code := request.GET.get("street") or request.GET.get("district"):
+        region = Region.objects.filter(code=code).only("name").first()
+        return region.name if region else code
+    if code := request.GET.get("category"):
+        category = Category.objects.filter(code=code).only("name").first()
+        return category.name if category else code
+    return ""

@@ -10,14 +10,20 @@ rankings and the warnings and topics of the window.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dispatch.directory.choices import AssessmentGroup
+from orders.choices import Channel
 
 from . import analytics, scoring
-from .choices import ReportKind
+from .choices import ReportKind, WarningKind
 from .models import EarlyWarning, MonthlyTopic, PeriodScore
 
 
@@ -116,36 +122,120 @@ def report_figures(*, kind: str, start: dt.datetime, end: dt.datetime) -> dict[s
     }
 
 
-def report_rows(report_data: dict[str, Any]) -> list[list[Any]]:
-    """The report flattened to rows (section, item, figure …) for CSV and Excel."""
-    rows: list[list[Any]] = [["section", "item", "value", "previous", "change %"]]
+@dataclass
+class Section:
+    """One table of a report, labelled in the active language: the page and the files show the same."""
+
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:  # a value no longer offered: show it as stored
+        return value
+
+
+def report_sections(report_data: dict[str, Any]) -> list[Section]:
+    """What a report holds, as labelled tables (channels, groups and warning kinds by name)."""
     overview = report_data.get("overview", {})
-    for key in (
-        "logged",
-        "rejected",
-        "answered",
-        "merged",
-        "dispatched",
-        "direct_answer_rate",
-        "dispatch_share",
+    counts = Section("overview", _("Overview"), [_("item"), _("figure")])
+    for key, label in (
+        ("logged", _("logged")),
+        ("answered", _("answered directly")),
+        ("dispatched", _("dispatched")),
+        ("merged", _("merged")),
+        ("rejected", _("refused")),
+        ("complaints", _("complaints")),
+        ("direct_answer_rate", _("direct-answer rate (%)")),
+        ("dispatch_share", _("dispatch share (%)")),
     ):
-        rows.append(["overview", key, overview.get(key), "", ""])
-    for channel, n in sorted(overview.get("channels", {}).items()):
-        rows.append(["channels", channel, n, "", ""])
-    for key, n in overview.get("proactive", {}).items():
-        rows.append(["proactive", key, n, "", ""])
+        if key in overview:
+            counts.rows.append([label, overview[key]])
+    proactive = overview.get("proactive", {})
+    counts.rows.append([_("proactive tickets raised"), proactive.get("raised", 0)])
+    counts.rows.append([_("proactive tickets closed"), proactive.get("closed", 0)])
+    channels = Section("channels", _("Channels"), [_("channel"), _("tickets")])
+    for channel, n in sorted(overview.get("channels", {}).items(), key=lambda item: -item[1]):
+        channels.rows.append([_label(Channel, channel), n])
+    districts = Section(
+        "districts",
+        _("Districts"),
+        [
+            _("district"),
+            _("tickets"),
+            _("previous period"),
+            _("change vs previous period"),
+            _("a year ago"),
+            _("change vs a year ago"),
+        ],
+    )
     for d in report_data.get("districts", []):
-        rows.append(["districts", d["region_name"], d["count"], d["previous"], d["change_vs_previous"]])
+        districts.rows.append(
+            [
+                d["region_name"],
+                d["count"],
+                d["previous"],
+                d["change_vs_previous"],
+                d.get("year_ago"),
+                d.get("change_vs_year_ago"),
+            ]
+        )
+    top = Section("top_categories", _("Top categories"), [_("category"), _("tickets")])
     for c in report_data.get("top_categories", []):
-        rows.append(["top_categories", c["name"], c["count"], "", ""])
+        top.rows.append([c["name"], c["count"]])
+    rates = Section(
+        "rates",
+        _("Three rates by group"),
+        [
+            _("assessment group"),
+            _("units"),
+            _("valid callbacks"),
+            _("response rate"),
+            _("resolution rate"),
+            _("satisfaction rate"),
+        ],
+    )
     for g in report_data.get("rates_by_group", []):
-        rows.append(["rates", g["group"], g["response_rate"], g["resolution_rate"], g["satisfaction_rate"]])
+        rates.rows.append(
+            [
+                _label(AssessmentGroup, g["group"]),
+                g.get("units"),
+                g.get("valid_callbacks"),
+                g["response_rate"],
+                g["resolution_rate"],
+                g["satisfaction_rate"],
+            ]
+        )
     ranking = report_data.get("street_ranking", {})
-    for side in ("best", "worst"):
+    period = ranking.get("period", "")
+    best = Section(
+        "best", _("Best streets (%(period)s)") % {"period": period}, [_("rank"), _("unit"), _("composite")]
+    )
+    worst = Section(
+        "worst", _("Worst streets (%(period)s)") % {"period": period}, [_("rank"), _("unit"), _("composite")]
+    )
+    for side, section in (("best", best), ("worst", worst)):
         for s in ranking.get(side, []):
-            rows.append([f"ranking_{side}", s["unit__name"], s["rank"], s["composite"], ""])
+            section.rows.append([s["rank"], s["unit__name"], s["composite"]])
+    warnings = Section("warnings", _("Warnings raised"), [_("kind"), _("warnings")])
     for kind, n in sorted(report_data.get("warnings", {}).items()):
-        rows.append(["warnings", kind, n, "", ""])
+        warnings.rows.append([_label(WarningKind, kind), n])
+    topics = Section("topics", _("Topics of the month (每月一题)"), [_("topic"), _("category")])
     for t in report_data.get("topics", []):
-        rows.append(["topics", t["title"], t["category__code"], "", ""])
+        topics.rows.append([t["title"], t["category__code"]])
+    return [counts, channels, districts, top, rates, best, worst, warnings, topics]
+
+
+def report_rows(report_data: dict[str, Any]) -> list[list[Any]]:
+    """The report flattened for CSV and Excel: each table's header row, then its rows, each row
+    starting with the table's title (so a spreadsheet filter picks one table)."""
+    rows: list[list[Any]] = []
+    for section in report_sections(report_data):
+        rows.append([_("section"), *section.headers])
+        rows.extend([section.title, *row] for row in section.rows)
+        rows.append([])
     return rows

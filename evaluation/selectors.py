@@ -192,17 +192,33 @@ def cluster_candidates(*, now: dt.datetime, rules: early_warning.Rules) -> list[
 
 
 def callers_at_risk(*, now: dt.datetime, rules: early_warning.Rules) -> list[Any]:
-    """Callers with several tickets in the window, of which callbacks found several unresolved or
-    unsatisfied (any round: a reopened round counts)."""
+    """Callers who may be at risk, with the counts the rule weighs: over the short window their
+    tickets and those called back unresolved or unsatisfied (any round: a reopened round counts) and
+    those of a high-risk category among them; over the long window their tickets. One grouped query;
+    the rule itself (``early_warning.caller_at_risk``) decides."""
     since = now - dt.timedelta(days=rules.caller_window_days)
+    since_long = now - dt.timedelta(days=max(rules.caller_long_window_days, rules.caller_window_days))
+    recent = Q(created_at__gte=since)
     unhappy = Q(callbacks__valid=True) & (
         Q(callbacks__resolved=False) | Q(callbacks__satisfaction=Satisfaction.UNSATISFIED)
     )
+    high_risk = Q(pk__in=[])
+    for prefix in rules.caller_high_risk_categories:
+        high_risk |= Q(category__code__startswith=prefix)
     return list(
-        Ticket.objects.filter(created_at__gte=since, created_at__lt=now, caller__isnull=False)
+        Ticket.objects.filter(created_at__gte=since_long, created_at__lt=now, caller__isnull=False)
         .values("caller_id")
-        .annotate(tickets=Count("pk", distinct=True), unresolved=Count("pk", filter=unhappy, distinct=True))
-        .filter(tickets__gte=rules.caller_min_tickets, unresolved__gte=rules.caller_min_unresolved)
+        .annotate(
+            tickets=Count("pk", filter=recent, distinct=True),
+            unresolved=Count("pk", filter=recent & unhappy, distinct=True),
+            high_risk_unhappy=Count("pk", filter=recent & unhappy & high_risk, distinct=True),
+            long_tickets=Count("pk", distinct=True),
+        )
+        .filter(
+            Q(tickets__gte=rules.caller_min_tickets, unresolved__gte=rules.caller_min_unresolved)
+            | Q(high_risk_unhappy__gte=1)
+            | Q(long_tickets__gte=rules.caller_long_min_tickets)
+        )
     )
 
 

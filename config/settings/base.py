@@ -394,7 +394,7 @@ TICKET_MAX_REWORK = int(os.environ.get("TICKET_MAX_REWORK", "3"))
 AUTO_DISPATCH_CATCH_UP_SECONDS = 120
 # 预警: the early-warning rules' thresholds (evaluation/early_warning.py, docs/insight.md); any key
 # left out keeps its default.
-INSIGHT_WARNING_RULES: dict[str, float] = {}
+INSIGHT_WARNING_RULES: dict[str, object] = {}
 # 日报: the daily report's window runs from this hour to the same hour the next day.
 REPORT_DAY_CUTOFF_HOUR = int(os.environ.get("REPORT_DAY_CUTOFF_HOUR", "12"))
 # 四象限: the quadrant rules' thresholds (evaluation/quadrants.py, docs/insight.md).

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -19,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.schema import CONFLICT
-from evaluation import analytics, quadrants, selectors, services
+from evaluation import analytics, selectors, services
 from evaluation.models import EarlyWarning, MonthlyTopic
 from orders.api.serializers import CategoryCodeField, RegionCodeField, UnitCodeField
 
@@ -142,13 +140,11 @@ class InsightViewSet(viewsets.ViewSet):
     @extend_schema(parameters=[QuadrantQuery], responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["get"])
     def quadrants(self, request: Request) -> Response:
-        """四象限: 亮点, 难点, 堵点 (and steady) by volume against satisfaction, with 拐点."""
+        """四象限: complaint rate (tickets per 1,000 residents) × satisfaction → 亮点, 拐点, 堵点, 难点,
+        with the sub-classes 大治初愈, 大治大愈, 小治小愈, 久治难愈 by the change since the previous
+        period. An unfinished month is set against the same elapsed span of the previous one."""
         data = self._query(request, QuadrantQuery)
-        rules = quadrants.Rules.from_settings(settings.INSIGHT_QUADRANT_RULES)
-        placed, axes = quadrants.classify(
-            analytics.quadrant_subjects(subject=data["subject"], label=data["period"]), rules
-        )
-        return Response({"axes": axes, "subjects": [asdict(p) for p in placed]})
+        return Response(analytics.quadrant_chart(subject=data["subject"], label=data["period"]))
 
     @extend_schema(parameters=[MonthQuery], responses={200: CandidateRowSerializer(many=True)})
     @action(detail=False, methods=["get"], url_path="topic-candidates")

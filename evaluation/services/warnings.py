@@ -134,23 +134,44 @@ def warnings_scan(*, now: dt.datetime | None = None) -> dict[str, int]:
             category_id=category,
         )
     for row in selectors.callers_at_risk(now=now, rules=rules):
+        reasons = early_warning.caller_at_risk(
+            row["tickets"],
+            row["unresolved"],
+            rules,
+            high_risk_unhappy=row["high_risk_unhappy"],
+            long_tickets=row["long_tickets"],
+        )
+        if not reasons:
+            continue
+        long_view = reasons == [early_warning.LONG_REPEAT]
+        days = rules.caller_long_window_days if long_view else rules.caller_window_days
         tickets = Ticket.objects.filter(
-            caller_id=row["caller_id"], created_at__gte=now - dt.timedelta(days=rules.caller_window_days)
+            caller_id=row["caller_id"], created_at__gte=now - dt.timedelta(days=days)
         )
         latest = tickets.order_by("-created_at").select_related("street", "category").first()
         assert latest is not None
-        title = _("A caller with %(n)d tickets in %(days)d days, %(u)d found unresolved") % {
-            "n": row["tickets"],
-            "days": rules.caller_window_days,
-            "u": row["unresolved"],
+        why = {
+            early_warning.REPEATED_UNRESOLVED: _("%(n)d tickets in %(days)d days, %(u)d found unresolved")
+            % {"n": row["tickets"], "days": rules.caller_window_days, "u": row["unresolved"]},
+            early_warning.HIGH_RISK_UNHAPPY: _(
+                "unresolved or unsatisfied in a high-risk category (%(category)s)"
+            )
+            % {"category": latest.category.name if latest.category else ""},
+            early_warning.LONG_REPEAT: _("%(n)d tickets in %(days)d days")
+            % {"n": row["long_tickets"], "days": rules.caller_long_window_days},
         }
+        title = _("A caller at risk: %(why)s") % {"why": "; ".join(str(why[r]) for r in reasons)}
         raised[WarningKind.REPEAT_CALLER] += _warning_upsert(
             kind=WarningKind.REPEAT_CALLER,
             key=f"caller:{row['caller_id']}",
             title=title,
             now=now,
-            count=row["tickets"],
-            evidence={"tickets": selectors.ticket_numbers(tickets), "unresolved": row["unresolved"]},
+            count=row["long_tickets"] if long_view else row["tickets"],
+            evidence={
+                "tickets": selectors.ticket_numbers(tickets),
+                "unresolved": row["unresolved"],
+                "reasons": reasons,
+            },
             ticket=latest,
             street_id=latest.street_id,
             district_id=latest.district_id,

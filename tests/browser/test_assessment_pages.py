@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -99,6 +100,8 @@ def test_district_map_renders_and_lists_streets(page_as, live_url, scored) -> No
     assert int(page.get_attribute("#district-map", "data-regions")) >= 16
     assert page.locator("#district-map svg path").count() >= 16
     assert {"朝阳区", "海淀区", "延庆区"} <= svg_texts(page, "#district-map")
+    # the legend states the score ranges in numbers
+    assert any(re.fullmatch(r"\d+\.\d - \d+\.\d", text) for text in svg_texts(page, "#district-map"))
     page.select_option("#m-district", label="朝阳区")
     page.wait_for_selector("#district-map[data-rendered=true] svg")
     streets = page.locator("#street-table tbody tr").evaluate_all("rows => rows.map(r => r.dataset.unit)")

@@ -154,6 +154,7 @@ def regions_load(*, progress: Progress = silent, with_communities: bool = True) 
         streets[division.code] = region
         stats.record("street", created, changed)
     progress(f"streets/townships: {len(streets)}")
+    street_population_load(streets, stats)
 
     # The 2023 statistical list: other names for the same code, a few other codes, functional zones.
     statistical_code: dict[str, Region] = {}
@@ -289,3 +290,21 @@ def _load_communities(statistical_code: dict[str, Region], stats: LoadStats, pro
     stats.created["community"] += len(to_create)
     stats.updated["community"] += len(to_update)
     progress(f"communities: {len(rows)} ({len(to_create)} new, {len(to_update)} updated)")
+
+
+def street_population_load(streets: dict[str, Region], stats: LoadStats) -> None:
+    """Street and township populations, where a published source gives them: the optional
+    ``street_population.csv`` (code, population, source). The Beijing data ships none — no source
+    listing all 343 was found — so insight apportions the district's census figure and says so."""
+    if not jurisdiction().data_file("street_population.csv").exists():
+        return
+    for row in read_csv("street_population.csv"):
+        region = streets.get(row["code"])
+        if region is None:
+            raise ValueError(f"street_population.csv: unknown street code {row['code']}")
+        _, created, changed = upsert(
+            Region,
+            {"code": row["code"]},
+            {"population": int(row["population"]), "population_source": row["source"][:120]},
+        )
+        stats.record("street population", created, changed)

@@ -40,8 +40,10 @@ function assessmentMap(elementId, data) {
         return p.name + "<br>" + d.value.toFixed(2) + (d.rank ? " · " + element.dataset.rankLabel + " " + d.rank : "");
       },
     },
-    visualMap: { min: low, max: high, calculable: true, left: 8, bottom: 8, precision: 1,
-                 inRange: { color: ["#d73027", "#fee08b", "#1a9850"] } },
+    // a stepped legend: each colour labelled with its range of composite scores
+    visualMap: { type: "piecewise", splitNumber: 5, min: low, max: high, left: 8, bottom: 8, precision: 1,
+                 inRange: { color: ["#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850"] },
+                 outOfRange: { color: "#eeeeee" } },
     series: [{
       type: "map", map: "districts", roam: true, selectedMode: "single",
       label: { show: true, fontSize: 10 },

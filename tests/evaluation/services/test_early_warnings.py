@@ -6,6 +6,7 @@ whose repeated calls were all resolved."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -179,3 +180,42 @@ def test_warnings_api_and_page(planted, cast, make_user, client_for) -> None:  #
     assert len(response.context["warnings"]) >= 3
     page.force_login(cast.handler)
     assert page.get("/insight/warnings/").status_code == 403
+
+
+def test_a_caller_at_risk_on_one_high_risk_callback_or_long_repeats(cast) -> None:  # type: ignore[no-untyped-def]
+    """Seed 001's bus driver: one unsatisfied callback about wages owed is enough; so are repeated
+    contacts over three months, whatever the callbacks said. Their decoys are not flagged."""
+    now = clock.now()
+    places = itertools.cycle(communities("110105004"))
+    wages = Category.objects.get(code="030201")  # 拖欠工资: a high-risk category
+
+    def closed(phone: str, *, satisfied: bool, category: Category | None = None, days_ago: int = 1) -> None:
+        with clock.frozen_at(now - dt.timedelta(days=days_ago)):
+            closed_with(
+                cast,
+                contacted=True,
+                resolved=satisfied,
+                satisfaction=Satisfaction.SATISFIED if satisfied else Satisfaction.UNSATISFIED,
+                caller_phone=phone,
+                region=next(places),
+                **({"category": category} if category else {}),
+            )
+
+    closed("13900000001", satisfied=False, category=wages)  # the driver: once, unsatisfied
+    closed("13900000002", satisfied=True, category=wages)  # decoy: wages owed, resolved
+    closed("13900000003", satisfied=False)  # decoy: one unsatisfied, not high-risk
+    for days_ago in (85, 60, 30, 5):  # four times in three months, each resolved
+        closed("13900000004", satisfied=True, days_ago=days_ago)
+    for days_ago in (85, 30, 5):  # decoy: three times
+        closed("13900000005", satisfied=True, days_ago=days_ago)
+    for days_ago in (120, 100, 95, 5):  # decoy: four, but three of them long ago
+        closed("13900000006", satisfied=True, days_ago=days_ago)
+    warnings_scan(now=now)
+    reasons = sorted(tuple(w.evidence["reasons"]) for w in EarlyWarning.objects.filter(kind="repeat_caller"))
+    assert reasons == [("high_risk_unhappy",), ("long_repeat",)]
+    driver = EarlyWarning.objects.get(kind="repeat_caller", evidence__reasons=["high_risk_unhappy"])
+    assert driver.ticket.category == wages
+    assert "拖欠工资" in driver.title
+    repeated = EarlyWarning.objects.get(kind="repeat_caller", evidence__reasons=["long_repeat"])
+    assert repeated.count == 4
+    assert len(repeated.evidence["tickets"]) == 4

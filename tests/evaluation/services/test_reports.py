@@ -100,8 +100,20 @@ def test_reports_are_built_once_with_their_figures(cast, make_user) -> None:  # 
             io.StringIO(client.get(f"/insight/reports/{daily.pk}/?export=csv").content.decode("utf-8-sig"))
         )
     )
-    assert ["overview", "logged", "2", "", ""] in rows
+    # labelled in the request's language (Chinese by default), the same tables as the page
+    assert ["概况", "受理量", "2"] in rows
+    assert ["受理渠道", "12345 电话", "2"] in rows
+    assert rows[0] == ["表", "项目", "数值"]
+    english = client.get(f"/insight/reports/{daily.pk}/?export=csv", HTTP_ACCEPT_LANGUAGE="en")
+    english_rows = list(csv.reader(io.StringIO(english.content.decode("utf-8-sig"))))
+    assert ["Overview", "logged", "2"] in english_rows
+    assert ["Channels", "12345 phone", "2"] in english_rows
+    # the file is named by the window's local start (12:00 Beijing time, not 04:00 UTC)
+    assert 'filename="report-daily-202611191200.csv"' in english["Content-Disposition"]
+    html = page.content.decode()
+    for section in ("report-overview", "report-channels", "report-best", "report-worst", "report-topics"):
+        assert f'id="{section}"' in html
     workbook = load_workbook(io.BytesIO(client.get(f"/insight/reports/{daily.pk}/?export=xlsx").content))
-    assert workbook.active.cell(row=1, column=1).value == "section"
+    assert workbook.active.cell(row=1, column=1).value == "表"
     client.force_login(cast.handler)
     assert client.get("/insight/reports/").status_code == 403

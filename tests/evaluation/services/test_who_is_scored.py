@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 
 from dispatch.directory.models import Category, Unit
 from dispatch.services import whistle_raise, whistle_rate, whistle_report
@@ -138,3 +139,12 @@ def test_a_close_refreshes_the_scores_within_minutes(cast) -> None:  # type: ign
     assert sorted(done) == ["district 2026-11-01", "street 2026-11-01"]
     assert PeriodScore.objects.get(unit__code="S110105026", label="2026-11").valid_callbacks == 1
     assert not StaleScores.objects.exists()
+    # the unit's own score page shows the provisional score at once, not after the nightly run
+    client = Client()
+    client.force_login(cast.handler)
+    page = client.get("/assessment/units/S110105026/?period=2026-11")
+    assert page.status_code == 200
+    (score,) = [s for s in page.context["trend"] if s.label == "2026-11"]
+    assert score.valid_callbacks == 1
+    assert score.composite == 100.0
+    assert len(page.context["page"].object_list) == 1  # the assessed ticket is listed
