@@ -93,7 +93,6 @@ def load(count: int) -> None:
 
     supervisor, _ = get_user_model().objects.get_or_create(username="bench-supervisor")
     first = max_id(Ticket) + 1
-    first_caller = max_id(Caller) + 1
     tickets: list[dict] = []
     assignments, callbacks, callers, verifications = [], [], [], []
     end = start + dt.timedelta(days=MONTH_DAYS - 3)
@@ -112,7 +111,7 @@ def load(count: int) -> None:
                 street, district = earlier["street_id"], earlier["district_id"]
                 created = min(end, earlier["created_at"] + dt.timedelta(days=rng.uniform(0.1, 20)))
         if caller is None and not proactive:
-            caller = first_caller + len(callers)
+            caller = len(callers)  # an index into callers until they are loaded
             callers.append(
                 {
                     "phone_hash": f"{CALLER_PREFIX}{n}",
@@ -241,6 +240,15 @@ def load(count: int) -> None:
     began = time.perf_counter()
     print(f"  COPY {count:,} tickets, assignments and callbacks ...")
     copy_rows(Caller, callers, progress_every=500_000)
+    # COPY takes the ids from the sequence, in row order: the callers' real ids, by their index
+    ids = list(
+        Caller.objects.filter(phone_hash__startswith=CALLER_PREFIX)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for ticket in tickets:
+        if ticket["caller_id"] is not None:
+            ticket["caller_id"] = ids[ticket["caller_id"]]
     copy_rows(Ticket, tickets, progress_every=500_000)
     copy_rows(Assignment, assignments, progress_every=500_000)
     copy_rows(Callback, callbacks, progress_every=500_000)

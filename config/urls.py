@@ -25,6 +25,8 @@ urlpatterns = [
     path("insight/", include("evaluation.insight_urls")),
     path("callbacks/", include("evaluation.callback_urls")),
     path("api/v1/", include(api_v1)),
+    path("open311/v2/", include("open311.urls")),
+    path("progress/", include("citizens.urls")),
 ]
 
 # JSON for API paths, pages for people (config/views.py).

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from orders import clock
 from orders.api.serializers import caller_representation
 from orders.exceptions import TicketConflict
+from orders.privacy import originals_reveal
 from orders.selectors import caller_contact_visible, ticket_events
 
 from . import selectors, services
@@ -94,13 +95,19 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _message(ticket.number, callback))
             return HttpResponseRedirect(reverse("callbacks:queue"))
     attempts = Callback.objects.filter(ticket=ticket, round=ticket.rework_count).first()
+    may_see_contact = caller_contact_visible(user=request.user)
+    events = list(ticket_events(ticket=ticket))
+    if may_see_contact:
+        originals_reveal(ticket)
+        for event in events:
+            originals_reveal(event)
     return render(
         request,
         "evaluation/callback_call.html",
         {
             "ticket": ticket,
-            "caller": caller_representation(ticket, caller_contact_visible(user=request.user)),
-            "events": ticket_events(ticket=ticket),
+            "caller": caller_representation(ticket, may_see_contact),
+            "events": events,
             "form": form,
             "attempts": attempts.attempt_log.all() if attempts else [],
         },

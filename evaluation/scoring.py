@@ -141,6 +141,7 @@ class CallbackFact:
     resolution: str  # "resolved" | "basic" | "unresolved" | ""
     satisfaction: str  # "satisfied" | "basic" | "unsatisfied" | ""
     contradicts: bool = False
+    count: int = 1  # rounds alike in every field above (the database groups them)
 
 
 @dataclass
@@ -178,27 +179,28 @@ def tally(facts: Iterable[CallbackFact], *, count_rework_rounds: bool) -> dict[i
     for f in facts:
         if not (f.is_final or (count_rework_rounds and f.valid)):
             continue
+        n = f.count
         t = out.setdefault(f.unit, Tally())
-        t.callbacks += 1
+        t.callbacks += n
         if f.exempt:
-            t.exempt += 1
+            t.exempt += n
             continue
         if f.superseded:
-            t.repeats += 1
+            t.repeats += n
             continue
         if f.unreachable:
-            t.unreachable += 1
+            t.unreachable += n
         if not f.valid:
             continue
-        t.valid += 1
-        t.contacted += f.contacted is True
-        t.resolved += f.resolution == "resolved"
-        t.basic_resolved += f.resolution == "basic"
-        t.first_time_resolved += f.round == 0 and f.is_final and f.resolution == "resolved"
-        t.satisfied += f.satisfaction == "satisfied"
-        t.basic += f.satisfaction == "basic"
-        t.unsatisfied += f.satisfaction == "unsatisfied"
-        t.contradictions += f.contradicts
+        t.valid += n
+        t.contacted += n * (f.contacted is True)
+        t.resolved += n * (f.resolution == "resolved")
+        t.basic_resolved += n * (f.resolution == "basic")
+        t.first_time_resolved += n * (f.round == 0 and f.is_final and f.resolution == "resolved")
+        t.satisfied += n * (f.satisfaction == "satisfied")
+        t.basic += n * (f.satisfaction == "basic")
+        t.unsatisfied += n * (f.satisfaction == "unsatisfied")
+        t.contradictions += n * f.contradicts
     return out
 
 

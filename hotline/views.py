@@ -33,6 +33,7 @@ from orders.action_forms import TICKET_ACTIONS, RequiredNoteForm
 from orders.api.serializers import caller_representation
 from orders.choices import UNIT_STATES, AssignmentRole, Channel, EventKind
 from orders.exceptions import TicketConflict
+from orders.privacy import originals_reveal
 from orders.selectors import caller_contact_visible, ticket_events, ticket_get_for_user
 
 from . import selectors
@@ -153,6 +154,11 @@ def ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
         None,
     )
     events = list(ticket_events(ticket=ticket))
+    if caller_contact_visible(user=request.user):
+        # agents and callback staff read the texts as typed, personal data included
+        originals_reveal(ticket)
+        for event in events:
+            originals_reveal(event)
     lead = next(
         (a for a in ticket.assignments.all() if a.role == AssignmentRole.LEAD and a.ended_at is None), None
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 from functools import lru_cache
 
@@ -85,3 +86,50 @@ def decrypt(token: str) -> str:
     if not token:
         return ""
     return _cipher(tuple(settings.FIELD_ENCRYPTION_KEYS)).decrypt(token.encode()).decode()
+
+
+# ------------------------------------------------------------ personal data typed into free text
+
+POLITE_FORMS = ("先生", "女士", "老师", "师傅", "阿姨", "大爷", "大妈")
+
+
+def caller_names(name: str) -> tuple[str, ...]:
+    """The caller's name and the polite forms agents write instead (李先生, 李女士 …)."""
+    name = name.strip()
+    if len(name) < 2:
+        return ()
+    return (name, *(name[0] + title for title in POLITE_FORMS))
+
+
+def text_protect(
+    values: dict[str, str], names: tuple[str, ...], *, private: str = ""
+) -> tuple[dict[str, str], str]:
+    """Mask the personal data in ``values`` (field → text); the originals of the fields that held
+    some go, encrypted, into the ``private`` token (merged with what it held before)."""
+    from .personal_text import redact
+
+    masked: dict[str, str] = {}
+    originals = private_read(private)
+    for field, text in values.items():
+        masked[field], found = redact(text, names)
+        if found:
+            originals[field] = text
+        else:
+            originals.pop(field, None)
+    return masked, (encrypt(json.dumps(originals, ensure_ascii=False)) if originals else "")
+
+
+def private_read(token: str) -> dict[str, str]:
+    return dict(json.loads(decrypt(token))) if token else {}
+
+
+def originals_reveal(obj: object) -> object:
+    """For agents and callback staff only: put back what was typed into a ticket's texts (content,
+    address, answer, result) or an event's note, on this object in memory (never saved)."""
+    if hasattr(obj, "note_private"):
+        if obj.note_private:
+            obj.note = private_read(obj.note_private).get("note", obj.note)  # type: ignore[attr-defined]
+        return obj
+    for field, text in private_read(getattr(obj, "private_text", "")).items():
+        setattr(obj, field, text)
+    return obj

@@ -137,6 +137,7 @@ KEEP_TABLES = {
     "orders_calendarday",
     "hotline_sensitiverule",
     "evaluation_assessmentscheme",
+    "citizens_messagetemplate",
 }
 
 

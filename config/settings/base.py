@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "orders",
     "hotline",
     "evaluation",
+    "citizens",
+    "open311",
     "config",
 ]
 
@@ -346,6 +348,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 300.0,  # whistles whose ticket left `escalated` another way
         "options": {"expires": 290},
     },
+    "citizens.messages_send": {
+        "task": "citizens.messages_send",
+        "schedule": 30.0,  # the outbox: anything due (new, or waiting for a retry) is sent
+        "options": {"expires": 25},
+    },
 }
 
 # ------------------------------------------------------------------------------ logging
@@ -399,6 +406,31 @@ INSIGHT_WARNING_RULES: dict[str, object] = {}
 REPORT_DAY_CUTOFF_HOUR = int(os.environ.get("REPORT_DAY_CUTOFF_HOUR", "12"))
 # 四象限: the quadrant rules' thresholds (evaluation/quadrants.py, docs/insight.md).
 INSIGHT_QUADRANT_RULES: dict[str, float | None] = {}
+
+# Citizens (citizens/, docs/citizens.md): the progress page and the messages sent to callers.
+# The address citizens reach the site at, for links in messages.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# console (the log), file (JSON lines in SMS_GATEWAY_FILE) or http (POST to SMS_GATEWAY_URL).
+SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "console")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_FILE = os.environ.get("SMS_GATEWAY_FILE", str(DATA_DIR / "messages.jsonl"))
+SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "8"))  # then the message is dead
+SMS_RETRY_SECONDS = int(os.environ.get("SMS_RETRY_SECONDS", "30"))  # the first retry's wait, then doubling
+# The progress page's limits against guessing (django-ratelimit: count/period per address, per number).
+PROGRESS_RATE_PER_ADDRESS = os.environ.get("PROGRESS_RATE_PER_ADDRESS", "30/h")
+PROGRESS_RATE_PER_NUMBER = os.environ.get("PROGRESS_RATE_PER_NUMBER", "10/h")
+
+# Open311 GeoReport v2 (open311/, docs/open311.md). One jurisdiction is served: a jurisdiction_id
+# other than this one is a 404, a missing one is fine.
+OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", JURISDICTION)
+# False: only requests filed through Open311 are shown; True: every citizen's ticket except anonymous
+# ones, proactive work and the withheld categories (threats, group demands).
+OPEN311_PUBLISH_ALL = os.environ.get("OPEN311_PUBLISH_ALL", "false").lower() == "true"
+OPEN311_WITHHELD_CATEGORIES = ("0704",)
+OPEN311_CHANGESET = "2026-12-03T00:00:00+08:00"
+OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "12345 热线中心")
+OPEN311_KEY_SERVICE = os.environ.get("OPEN311_KEY_SERVICE", "向 12345 热线中心申请接入")
 # 回访: after this many unanswered calls a handled ticket closes with no valid callback.
 CALLBACK_MAX_ATTEMPTS = int(os.environ.get("CALLBACK_MAX_ATTEMPTS", "3"))
 # A retried POST with the same Idempotency-Key returns the first ticket within this many hours.

@@ -15,6 +15,7 @@ from orders import clock
 from orders import services as ticket_services
 from orders.choices import AssignmentRole, TicketState
 from orders.models import Assignment, Ticket
+from orders.personal_text import redact
 
 from ..choices import (
     CallbackOutcome,
@@ -82,7 +83,10 @@ def callback_record(
         defaults={"unit": lead, "district_unit": district, "group": group, "started_at": now},
     )
     callback.attempts += 1
-    CallbackAttempt.objects.create(callback=callback, at=now, by=by, reached=reached, note=notes[:500])
+    # what the caller said is masked where it names them or a number; as typed, it is in the
+    # event's encrypted note (callback staff and agents read it there)
+    shown = redact(notes, ticket_services.ticket_caller_names(locked))[0]
+    CallbackAttempt.objects.create(callback=callback, at=now, by=by, reached=reached, note=shown[:500])
     if not reached:
         limit = settings.CALLBACK_MAX_ATTEMPTS
         ticket_services.ticket_event_add(
@@ -97,7 +101,7 @@ def callback_record(
             return callback
         callback.outcome, callback.valid, callback.is_final = CallbackOutcome.UNREACHABLE, False, True
         callback.reached, callback.completed_at, callback.recorded_by = False, now, by
-        callback.notes = notes
+        callback.notes = shown
         callback.save()
         scores_mark_stale(callback)
         ticket_services.ticket_close(
@@ -133,7 +137,7 @@ def callback_record(
     callback.reached, callback.valid = True, True
     callback.contacted, callback.resolved, callback.satisfaction = contacted, resolved, satisfaction
     callback.resolution = resolution
-    callback.notes, callback.completed_at, callback.recorded_by = notes, now, by
+    callback.notes, callback.completed_at, callback.recorded_by = shown, now, by
     answers = {
         "contacted": contacted,
         "resolved": resolved,

@@ -14,7 +14,7 @@ from dispatch.directory.choices import DemandType, EmergencyLine, UrgencyTier
 from dispatch.directory.models import Category, Region, Unit
 from orders.choices import AssignmentRole, Channel, RejectReason, ReturnReason, TicketState
 from orders.models import Assignment, ExtensionRequest, Notice, ReturnRequest, Ticket, TicketEvent
-from orders.privacy import decrypt
+from orders.privacy import decrypt, private_read
 
 TEXT_LIMIT = 4000
 
@@ -105,6 +105,15 @@ class TicketListSerializer(serializers.Serializer[Ticket]):
     @extend_schema_field(CallerSerializer(allow_null=True))
     def get_caller(self, obj: Ticket) -> dict[str, Any] | None:
         return caller_representation(obj, self.context.get("may_see_contact", False))
+
+    def to_representation(self, instance: Ticket) -> dict[str, Any]:
+        """Texts with personal data typed in are masked; agents and callback staff see them as typed."""
+        data = super().to_representation(instance)
+        if instance.private_text and self.context.get("may_see_contact", False):
+            for field, text in private_read(instance.private_text).items():
+                if field in data:
+                    data[field] = text
+        return data
 
 
 class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
@@ -281,6 +290,12 @@ class TicketEventSerializer(serializers.ModelSerializer[TicketEvent]):
         if obj.actor is None:
             return None
         return obj.actor.get_full_name() or obj.actor.get_username()
+
+    def to_representation(self, instance: TicketEvent) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if instance.note_private and self.context.get("may_see_contact", False):
+            data["note"] = private_read(instance.note_private).get("note", data["note"])
+        return data
 
 
 # ------------------------------------------------------------------------------------ input

@@ -131,7 +131,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TicketView
     def events(self, request: Request, pk: str | None = None) -> Response:
         """The ticket's audit trail, oldest first."""
         ticket = self.get_object()
-        return Response(TicketEventSerializer(selectors.ticket_events(ticket=ticket), many=True).data)
+        events = selectors.ticket_events(ticket=ticket)
+        return Response(TicketEventSerializer(events, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(request=RequiredNoteInput, responses={201: TicketEventSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)

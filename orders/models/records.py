@@ -35,6 +35,7 @@ class TicketEvent(models.Model):
     actor = optional_reference(settings.AUTH_USER_MODEL, _("actor"))
     actor_unit = optional_reference("dispatch.Unit", _("acting unit"))
     note = models.TextField(_("note"), blank=True)
+    note_private = models.TextField(_("note as typed (encrypted)"), blank=True, default="")
     payload = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), db_default=Now())
 

@@ -109,6 +109,12 @@ class Ticket(FSMModelMixin, models.Model):
     # 派单时限: when the hotline should have dispatched it (SlaPolicy.dispatch_within_minutes).
     dispatch_due_at = models.DateTimeField(_("dispatch due"), null=True, blank=True)
     result = models.TextField(_("handling result"), blank=True)
+    private_text = models.TextField(
+        _("original texts (encrypted)"),
+        blank=True,
+        default="",
+        help_text=_("The content, address, answer or result as typed, where they held personal data."),
+    )
     rework_count = models.PositiveSmallIntegerField(_("rework count"), default=0)
     assessment_exempt = models.BooleanField(_("exempt from assessment"), default=False)
     created_by = optional_reference(settings.AUTH_USER_MODEL, _("created by"), on_delete=models.SET_NULL)

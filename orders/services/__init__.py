@@ -32,7 +32,7 @@ from .lifecycle import (
     ticket_reply,
 )
 from .returns import ticket_approve_return, ticket_deny_return, ticket_request_return
-from .transitions import LABELS, ticket_check
+from .transitions import LABELS, ticket_caller_names, ticket_check
 
 __all__ = [
     "LABELS",
@@ -53,6 +53,7 @@ __all__ = [
     "ticket_answer",
     "ticket_approve_return",
     "ticket_assessment_exempt_set",
+    "ticket_caller_names",
     "ticket_check",
     "ticket_close",
     "ticket_create",

@@ -23,7 +23,16 @@ from ..choices import CHANNELS_WITHOUT_CALLER, Channel, EventKind
 from ..exceptions import TicketConflict
 from ..models import Caller, IdempotencyKey, Ticket
 from ..numbers import ticket_number_next
-from ..privacy import encrypt, name_mask, phone_hash, phone_mask, phone_normalize
+from ..privacy import (
+    caller_names,
+    decrypt,
+    encrypt,
+    name_mask,
+    phone_hash,
+    phone_mask,
+    phone_normalize,
+    text_protect,
+)
 from .transitions import record
 
 MAX_CONTENT_LENGTH = 4000
@@ -180,6 +189,9 @@ def ticket_create(
 
     now = clock.now()
     district, street = _district_and_street(region)
+    # the caller's number or name typed into the demand is masked; what was typed is kept encrypted
+    names = caller_names(caller_name or (decrypt(caller.name_encrypted) if caller is not None else ""))
+    texts, private = text_protect({"content": content, "address": address.strip()}, names)
     ticket = Ticket(
         number=ticket_number_next(now=now),
         channel=channel,
@@ -188,10 +200,11 @@ def ticket_create(
         region=region,
         district=district,
         street=street,
-        address=address.strip(),
+        address=texts["address"],
+        private_text=private,
         longitude=longitude,
         latitude=latitude,
-        content=content,
+        content=texts["content"],
         caller=caller,
         urgency=urgency or category.default_urgency,
         is_enterprise=is_enterprise,

@@ -27,7 +27,7 @@ from ..choices import (
 from ..deadline_clocks import clock_start, clock_stop, stopped_fields
 from ..models import Ticket
 from .assignments import active_assignments, end_assignments, end_summoned, lead_assignment
-from .transitions import record, run_transition
+from .transitions import protect_texts, record, run_transition
 
 
 def _required(field: str, value: str, message: str) -> None:
@@ -47,6 +47,7 @@ def ticket_answer(
         kind=EventKind.ANSWER,
         arguments={"answer": answer.strip()},
         validate=lambda t: _required("answer", answer, _("Write the answer given to the caller.")),
+        prepare=protect_texts("answer"),
         note=answer.strip(),
         payload=payload,
     )
@@ -170,6 +171,7 @@ def ticket_reply(*, ticket: Ticket | int, by: User, result: str) -> Ticket:
     escalated, the summoned departments let go too (``dispatch`` closes the whistle record)."""
 
     def start_callback(t: Ticket, now: dt.datetime) -> None:
+        protect_texts("result")(t, now)
         clock_start(t, DeadlineClock.CALLBACK, urgency=t.urgency, start=now)
 
     def stop_units(t: Ticket, now: dt.datetime) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -24,8 +24,10 @@ from django_fsm import can_proceed, has_transition_perm
 from .. import clock
 from ..access import required_permission, ticket_scope
 from ..choices import Channel
+from ..event_listeners import event_listeners
 from ..exceptions import TicketConflict, transition_not_allowed
 from ..models import Ticket, TicketEvent
+from ..privacy import caller_names, decrypt, text_protect
 
 # What each transition is called in messages ("“sign for” is not possible while …").
 LABELS: dict[str, Any] = {
@@ -117,8 +119,12 @@ def record(
     payload: dict[str, Any] | None = None,
     unit_id: int | None = None,
 ) -> TicketEvent:
-    """Write the audit event of a change, in the change's own transaction."""
-    return TicketEvent.objects.create(
+    """Write the audit event of a change, in the change's own transaction. Personal data typed
+    into the note is masked; the note as typed is kept encrypted beside it."""
+    masked, private = (
+        text_protect({"note": note}, ticket_caller_names(ticket)) if note else ({"note": ""}, "")
+    )
+    event = TicketEvent.objects.create(
         ticket=ticket,
         created_at=clock.now(),
         kind=kind,
@@ -126,9 +132,37 @@ def record(
         to_state=to_state,
         actor=by,
         actor_unit_id=unit_id if unit_id is not None else (acting_unit_id(ticket, by) if by else None),
-        note=note,
+        note=masked["note"],
+        note_private=private,
         payload=payload or {},
     )
+    for listener in event_listeners():
+        listener(event, ticket)
+    return event
+
+
+def ticket_caller_names(ticket: Ticket) -> tuple[str, ...]:
+    """The caller's name forms, to mask wherever they were typed (read once per ticket object)."""
+    cached = getattr(ticket, "_caller_names", None)
+    if cached is None:
+        caller = ticket.caller if ticket.caller_id else None
+        cached = caller_names(decrypt(caller.name_encrypted)) if caller is not None else ()
+        ticket._caller_names = cached  # type: ignore[attr-defined]
+    return cast(tuple[str, ...], cached)
+
+
+def protect_texts(*fields: str) -> Step:
+    """A ``prepare`` step: mask personal data typed into these fields of the ticket, keeping what
+    was typed in the ticket's encrypted ``private_text``."""
+
+    def step(ticket: Ticket, now: dt.datetime) -> None:
+        masked, ticket.private_text = text_protect(
+            {f: getattr(ticket, f) for f in fields}, ticket_caller_names(ticket), private=ticket.private_text
+        )
+        for field, value in masked.items():
+            setattr(ticket, field, value)
+
+    return step
 
 
 def run_transition(

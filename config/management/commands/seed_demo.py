@@ -2,11 +2,15 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 
+from citizens.choices import MessageStatus
+from citizens.models import OutboundMessage
 from config.demo.knowledge import demo_articles_load
 from config.demo.tickets import demo_tickets_load
 from config.demo.users import demo_users_load
 from dispatch.services import category_model_train
 from evaluation.services import periods_compute_due
+from open311.models import ClientSystem
+from open311.services import client_create
 from orders.models import Ticket
 
 
@@ -40,6 +44,14 @@ class Command(BaseCommand):
             days=options["days"], per_day=options["per_day"], progress=self.stdout.write
         )
         self.stdout.write(self.style.SUCCESS(f"demo tickets: {created} created"))
+        # the demo's weeks of history are not news to anyone: their messages are not sent
+        skipped = OutboundMessage.objects.filter(status=MessageStatus.PENDING).update(
+            status=MessageStatus.SKIPPED, last_error="demo history"
+        )
+        self.stdout.write(f"messages to callers: {skipped} of the demo history marked not sent")
+        if not ClientSystem.objects.exists():
+            client, key = client_create(name="演示App", channel="app")
+            self.stdout.write(f"Open311: client {client.name!r}, api_key {key} (/open311/v2/discovery.json)")
         for group, period in periods_compute_due().items():
             self.stdout.write(f"assessment: {group} {period} computed")
         learned = category_model_train()

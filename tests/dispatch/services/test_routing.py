@@ -101,7 +101,8 @@ def test_auto_dispatch_task_dispatches_once(cast, django_capture_on_commit_callb
             content="停水了",
             caller_phone="13800009999",
         )
-    assert len(callbacks) == 1  # the hint, sent after commit
+    # the hints, sent after commit: auto-dispatch, and the outbox's (a message to the caller)
+    assert sorted(c.args[0].name for c in callbacks) == ["citizens.messages_send", "dispatch.auto_dispatch"]
     assert auto_dispatch_task(outcome.ticket.pk) is True
     ticket = Ticket.objects.get(pk=outcome.ticket.pk)
     assert (ticket.state, ticket.lead_unit.code) == (TicketState.DISPATCHED, "E-water_supply")
