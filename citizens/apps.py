@@ -9,8 +9,14 @@ class CitizensConfig(AppConfig):
     verbose_name = _("Citizens")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from orders.event_listeners import event_listener_register
 
-        from .services import outbox_fill
+        from .models import MessageTemplate
+        from .services import outbox_fill, templates_forget
 
         event_listener_register(outbox_fill)
+        # an edit in this process applies at once; in the others within a minute
+        post_save.connect(lambda **_kwargs: templates_forget(), sender=MessageTemplate, weak=False)
+        post_delete.connect(lambda **_kwargs: templates_forget(), sender=MessageTemplate, weak=False)

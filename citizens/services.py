@@ -4,6 +4,7 @@ the due messages sent through the gateway with retries and a dead letter, a call
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from django.conf import settings
@@ -35,10 +36,10 @@ def outbox_fill(event: TicketEvent, ticket: Ticket) -> None:
         return
     if ticket.channel == Channel.PROACTIVE:
         return
-    if MessageOptOut.objects.filter(caller_id=ticket.caller_id).exists():
+    text = templates().get(step)
+    if text is None:
         return
-    template = MessageTemplate.objects.filter(step=step, is_active=True).first()
-    if template is None:
+    if MessageOptOut.objects.filter(caller_id=ticket.caller_id).exists():
         return
     caller = ticket.caller
     assert caller is not None
@@ -48,20 +49,43 @@ def outbox_fill(event: TicketEvent, ticket: Ticket) -> None:
     values = _Blank(
         number=ticket.number, unit=unit, progress_url=settings.PUBLIC_BASE_URL.rstrip("/") + "/progress/"
     )
-    _message, created = OutboundMessage.objects.get_or_create(
-        ticket=ticket,
-        step=step,
-        round=ticket.rework_count,
-        defaults={
-            "phone_encrypted": caller.phone_encrypted,
-            "body": template.text.format_map(values),
-            "next_attempt_at": event.created_at,
-        },
+    # one statement; a step already told in this round (a reassignment is "dispatched" again) is skipped
+    OutboundMessage.objects.bulk_create(
+        [
+            OutboundMessage(
+                ticket=ticket,
+                step=step,
+                round=ticket.rework_count,
+                phone_encrypted=caller.phone_encrypted,
+                body=text.format_map(values),
+                next_attempt_at=event.created_at,
+            )
+        ],
+        ignore_conflicts=True,
     )
-    if created:
-        from .tasks import messages_send
+    from .tasks import messages_send
 
-        hint_after_commit_in(2, messages_send)
+    hint_after_commit_in(2, messages_send)
+
+
+TEMPLATE_SECONDS = 60
+_templates: tuple[float, dict[str, str]] = (0.0, {})
+
+
+def templates() -> dict[str, str]:
+    """The active templates by step, read at most once a minute per process (an edit in the admin
+    applies within a minute)."""
+    global _templates
+    read_at, cached = _templates
+    if time.monotonic() - read_at > TEMPLATE_SECONDS:
+        cached = dict(MessageTemplate.objects.filter(is_active=True).values_list("step", "text"))
+        _templates = (time.monotonic(), cached)
+    return cached
+
+
+def templates_forget() -> None:
+    global _templates
+    _templates = (0.0, {})
 
 
 def retry_delay(attempts: int) -> dt.timedelta:

@@ -37,11 +37,14 @@ def _fixed_clock():  # type: ignore[no-untyped-def]
 @pytest.fixture(autouse=True)
 def _fresh_directory_cache():  # type: ignore[no-untyped-def]
     """Each test sees the directory as its own database has it."""
+    from citizens.services import templates_forget
     from dispatch.directory.cache import directory_cache_clear
 
     directory_cache_clear()
+    templates_forget()
     yield
     directory_cache_clear()
+    templates_forget()
 
 
 def load_reference_data() -> None:
