@@ -43,9 +43,11 @@ def outbox_fill(event: TicketEvent, ticket: Ticket) -> None:
         return
     caller = ticket.caller
     assert caller is not None
-    unit = unit_of(event)
-    if step == "reopened" and ticket.lead_unit_id and ticket.lead_unit:
-        unit = ticket.lead_unit.name
+    unit = ""
+    if "{unit}" in text:  # (the received message names no unit: no query for one)
+        unit = unit_of(event)
+        if step == "reopened" and ticket.lead_unit_id and ticket.lead_unit:
+            unit = ticket.lead_unit.name
     values = _Blank(
         number=ticket.number, unit=unit, progress_url=settings.PUBLIC_BASE_URL.rstrip("/") + "/progress/"
     )
