@@ -125,6 +125,7 @@ class EventKind(models.TextChoices):
 
 
 class LimitUnit(models.TextChoices):
+    MINUTES = "minutes", _("Minutes")  # 分钟（自然时间；杭州紧急诉求5分钟签收交办）
     HOURS = "hours", _("Clock hours")  # 小时（自然时间）
     WORKING_DAYS = "working_days", _("Working days")  # 工作日
 

@@ -19,8 +19,10 @@ from typing import NamedTuple
 
 from .statutory_holidays import provisional_schedule
 
+MINUTES = "minutes"
 HOURS = "hours"
 WORKING_DAYS = "working_days"
+CLOCK_UNITS = (MINUTES, HOURS)  # plain elapsed time, whatever the calendar says
 
 # The escalation ladder of one deadline (催办提醒 → 超期 → 催办 → 督办).
 WARN, OVERDUE, URGE, SUPERVISE = "warn", "overdue", "urge", "supervise"
@@ -103,13 +105,13 @@ class WorkCalendar:
 
 @dataclass(frozen=True)
 class Limit:
-    """A time limit: so many clock hours, or so many working days."""
+    """A time limit: so many minutes or clock hours, or so many working days."""
 
     value: float
-    unit: str  # HOURS | WORKING_DAYS
+    unit: str  # MINUTES | HOURS | WORKING_DAYS
 
     def __post_init__(self) -> None:
-        if self.unit not in (HOURS, WORKING_DAYS):
+        if self.unit not in (MINUTES, HOURS, WORKING_DAYS):
             raise ValueError(f"unknown limit unit {self.unit!r}")
         if self.value <= 0:
             raise ValueError("a limit must be positive")
@@ -117,7 +119,16 @@ class Limit:
             raise ValueError("working-day limits are whole days")
 
     def describe(self) -> str:
+        if self.unit == MINUTES:
+            return f"{self.value:g}分钟"
         return f"{self.value:g}小时" if self.unit == HOURS else f"{int(self.value)}个工作日"
+
+    @property
+    def clock(self) -> dt.timedelta | None:
+        """The limit as elapsed time, or None for working days."""
+        if self.unit == MINUTES:
+            return dt.timedelta(minutes=self.value)
+        return dt.timedelta(hours=self.value) if self.unit == HOURS else None
 
 
 class Due(NamedTuple):
@@ -130,7 +141,7 @@ class Due(NamedTuple):
 def due(start: dt.datetime, limit: Limit, calendar: WorkCalendar) -> Due:
     """``due_at`` with its provisional flag: clock hours never depend on the calendar."""
     at = due_at(start, limit, calendar)
-    if limit.unit == HOURS:
+    if limit.unit in CLOCK_UNITS:
         return Due(at, False)
     zone = calendar.zone
     return Due(at, calendar.provisional_between(start.astimezone(zone).date(), at.astimezone(zone).date()))
@@ -143,8 +154,9 @@ def due_at(start: dt.datetime, limit: Limit, calendar: WorkCalendar) -> dt.datet
     local date, at the same local time of day (a ticket signed on Friday 20:00 with one working day
     is due Monday 20:00; across 国庆 2026, +5 working days from 29 September is 12 October).
     """
-    if limit.unit == HOURS:
-        return start + dt.timedelta(hours=limit.value)
+    elapsed = limit.clock
+    if elapsed is not None:
+        return start + elapsed
     local = start.astimezone(calendar.zone)
     day = calendar.add_workdays(local.date(), int(limit.value))
     return dt.datetime.combine(day, local.time(), tzinfo=calendar.zone)

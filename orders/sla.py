@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -19,11 +21,12 @@ from django.utils.translation import gettext as _
 
 from dispatch.directory.cache import cached, directory_cache_clear
 from dispatch.directory.choices import UrgencyTier
+from dispatch.directory.jurisdiction import jurisdiction
 
 from . import deadlines
-from .choices import OFFICIAL_CALENDAR_SOURCES, CalendarSource, DeadlineClock
+from .choices import OFFICIAL_CALENDAR_SOURCES, CalendarSource, DeadlineClock, LimitUnit
 from .holiday_notice import parse_notice
-from .models import CalendarDay, CalendarYear, SlaPolicy
+from .models import CalendarDay, CalendarYear, SlaPolicy, SlaTier
 from .statutory_holidays import provisional_schedule
 
 PACKAGE_SOURCE = "chinesecalendar 1.11.0（国务院办公厅历年节假日安排通知）"
@@ -263,3 +266,61 @@ def _year_store(year: int, days: dict[dt.date, tuple[bool, str]], source: str, k
         CalendarDay.objects.update_or_create(
             day=day, defaults={"is_workday": is_workday, "name": name, "source": kind}
         )
+
+
+# The policy migration 0005 seeds for Beijing; a city whose profile brings its own replaces it.
+SEEDED_DEFAULT_POLICY = "北京接诉即办时限（公开报道口径）"
+# Callback limits when a profile gives none (the system's defaults, as in the seeded policy).
+DEFAULT_CALLBACK = {
+    "emergency": (24, LimitUnit.HOURS),
+    "utility": (24, LimitUnit.HOURS),
+    "general": (2, LimitUnit.WORKING_DAYS),
+    "complex": (2, LimitUnit.WORKING_DAYS),
+}
+
+
+def _limit(spec: list[Any]) -> tuple[Decimal, str]:
+    value, unit = spec
+    if unit == "days":  # as written ("7天"): whole days of clock time
+        return Decimal(value) * 24, LimitUnit.HOURS
+    return Decimal(value), LimitUnit(unit)
+
+
+@transaction.atomic
+def policy_load_from_profile() -> SlaPolicy | None:
+    """The city's own deadlines, when its profile has them (``sla_policy``): the policy is created or
+    brought up to date, active from 2019 on, and the seeded Beijing default is removed. Idempotent.
+    A city without its own keeps whatever policies the database has."""
+    spec = jurisdiction().sla_policy
+    if not spec:
+        return None
+    SlaPolicy.objects.filter(name=SEEDED_DEFAULT_POLICY).delete()
+    policy, _created = SlaPolicy.objects.update_or_create(
+        name=spec["name"][:100],
+        defaults={
+            "effective_from": dt.datetime(2019, 1, 1, tzinfo=ZoneInfo(settings.TIME_ZONE)),
+            "is_active": True,
+            "basis": spec.get("basis", "")
+            or f"{jurisdiction().name}：profile.yaml sla_policy（依据见 SOURCES.md）",
+        },
+    )
+    for urgency, limits in spec["tiers"].items():
+        sign_value, sign_unit = _limit(limits["sign"])
+        handle_value, handle_unit = _limit(limits["handle"])
+        callback_value, callback_unit = (
+            _limit(limits["callback"]) if "callback" in limits else DEFAULT_CALLBACK[urgency]
+        )
+        SlaTier.objects.update_or_create(
+            policy=policy,
+            urgency=urgency,
+            defaults={
+                "sign_value": sign_value,
+                "sign_unit": sign_unit,
+                "handle_value": handle_value,
+                "handle_unit": handle_unit,
+                "callback_value": Decimal(callback_value),
+                "callback_unit": callback_unit,
+            },
+        )
+    transaction.on_commit(directory_cache_clear)
+    return policy

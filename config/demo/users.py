@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from dispatch.directory.choices import MembershipRole
+from dispatch.directory.jurisdiction import jurisdiction
 from dispatch.directory.models import Unit
 from dispatch.directory.services import membership_grant
 
@@ -25,7 +27,8 @@ class DemoUser:
     role: str
 
 
-DEMO_USERS = [
+# 北京市 (the default profile); another city lists its own in its profile folder (demo_users.yaml).
+BEIJING_DEMO_USERS = [
     DemoUser("agent", "王芳", "HOTLINE", MembershipRole.AGENT),
     DemoUser("agent2", "李静", "HOTLINE", MembershipRole.AGENT),
     DemoUser("dispatcher", "张伟", "HOTLINE", MembershipRole.DISPATCHER),
@@ -59,7 +62,7 @@ def demo_users_load() -> list[DemoUser]:
         user_model.objects.create_superuser(
             username="admin", password=settings.DEMO_PASSWORD, email="", first_name="系统管理员"
         )
-    for demo in DEMO_USERS:
+    for demo in demo_users():
         if user_model.objects.filter(username=demo.username).exists():
             continue
         user = user_model.objects.create_user(
@@ -69,4 +72,13 @@ def demo_users_load() -> list[DemoUser]:
             is_staff=True,  # reference data and their own work are visible in the admin, scoped
         )
         membership_grant(user=user, unit=Unit.objects.get(code=demo.unit_code), role=demo.role)
-    return DEMO_USERS
+    return demo_users()
+
+
+def demo_users() -> list[DemoUser]:
+    """The demo users of the city this deployment serves."""
+    path = jurisdiction().data_dir / "demo_users.yaml"
+    if not path.exists():
+        return BEIJING_DEMO_USERS
+    rows = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [DemoUser(r["username"], r["full_name"], r["unit"], MembershipRole(r["role"])) for r in rows]

@@ -22,6 +22,7 @@ REGION_LEVEL_DEPTH = {
 
 class RegionKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("Municipality")  # 直辖市
+    PREFECTURE_CITY = "prefecture_city", _("Prefecture-level city")  # 地级市（杭州市）
     DISTRICT = "district", _("Urban district")  # 市辖区
     SUBDISTRICT = "subdistrict", _("Subdistrict")  # 街道
     TOWN = "town", _("Town")  # 镇

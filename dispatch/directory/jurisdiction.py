@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.conf import settings
@@ -44,6 +45,7 @@ class Jurisdiction:
     address_prefixes: tuple[str, ...]
     census_source: str
     data_dir: Path
+    sla_policy: dict[str, Any] | None = None  # the city's own deadlines (orders.sla), if it has them
 
     def data_file(self, name: str) -> Path:
         """A data file of this city, or the shared one of the same name (``categories.yaml``)."""
@@ -68,9 +70,19 @@ def _load(key: str) -> Jurisdiction:
         phone_area_code=str(raw["phone_area_code"]),
         bounding_box=BoundingBox(**{k: float(v) for k, v in raw["bounding_box"].items()}),
         address_prefixes=tuple(raw["address_prefixes"]),
-        census_source=raw.get("census_source", ""),
+        census_source=raw.get("census_source", "") or "",
         data_dir=folder,
+        sla_policy=raw.get("sla_policy"),
     )
+
+
+def profiles() -> dict[str, str]:
+    """The cities this code can serve: 民政部 code → profile folder (110000 → beijing)."""
+    out = {}
+    for path in sorted(DATA_ROOT.glob("*/profile.yaml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        out[str(raw["code"])] = path.parent.name
+    return out
 
 
 def jurisdiction() -> Jurisdiction:

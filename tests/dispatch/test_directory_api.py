@@ -7,7 +7,8 @@ from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
 
-from config.demo.users import DEMO_USERS, demo_users_load
+from config.demo.users import demo_users as city_demo_users
+from config.demo.users import demo_users_load
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +19,9 @@ def demo_users() -> None:
 
 
 def test_demo_users_of_every_role_can_sign_in_to_the_admin(demo_users: None) -> None:
-    roles = {d.role for d in DEMO_USERS}
+    roles = {d.role for d in city_demo_users()}
     assert roles == {"agent", "dispatcher", "handler", "callback", "supervisor", "assessor"}
-    for username in ["admin", *[d.username for d in DEMO_USERS]]:
+    for username in ["admin", *[d.username for d in city_demo_users()]]:
         client = Client()
         assert client.login(username=username, password=settings.DEMO_PASSWORD), username
         response = client.get("/admin/")
@@ -29,7 +30,7 @@ def test_demo_users_of_every_role_can_sign_in_to_the_admin(demo_users: None) -> 
 
 
 def test_demo_users_get_a_token_and_use_the_api(demo_users: None) -> None:
-    for demo in DEMO_USERS:
+    for demo in city_demo_users():
         client = APIClient()
         response = client.post(
             "/api/v1/auth/token/", {"username": demo.username, "password": settings.DEMO_PASSWORD}

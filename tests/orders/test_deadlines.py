@@ -9,6 +9,7 @@ import pytest
 
 from orders.deadlines import (
     HOURS,
+    MINUTES,
     OVERDUE,
     SUPERVISE,
     URGE,
@@ -86,6 +87,15 @@ def test_working_days_use_beijing_dates_even_for_utc_input() -> None:
 def test_clock_hours_ignore_the_calendar() -> None:
     assert due_at(at(2026, 10, 1, 9), Limit(2, HOURS), CAL) == at(2026, 10, 1, 11)
     assert due_at(at(2026, 10, 1, 9), Limit(24, HOURS), CAL) == at(2026, 10, 2, 9)
+
+
+def test_minutes_are_elapsed_time_too() -> None:
+    # Hangzhou: an emergency is signed for and assigned within 5 minutes, on a holiday as on any day
+    limit = Limit(5, MINUTES)
+    assert due(at(2026, 10, 1, 9), limit, CAL) == Due(at(2026, 10, 1, 9) + dt.timedelta(minutes=5), False)
+    assert limit.describe() == "5分钟"
+    assert Limit(168, HOURS).clock == dt.timedelta(days=7)
+    assert Limit(3, WORKING_DAYS).clock is None
 
 
 def test_a_year_without_its_notice_is_provisional_not_refused() -> None:

@@ -18,9 +18,10 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from config.demo.users import DEMO_USERS
+from config.demo.users import demo_users
+from dispatch.directory.jurisdiction import jurisdiction, profiles
 from dispatch.directory.models import Region
 
 
@@ -44,11 +45,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--prepare-only", action="store_true", help="Prepare the database, start nothing."
         )
+        parser.add_argument(
+            "--city",
+            help="民政部 code of the city to serve (110000 Beijing, the default; 330100 Hangzhou). On the "
+            "embedded default each city keeps its own database and broker under var/<city>/.",
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        if options["city"]:
+            self._serve_city(options["city"])
         started = time.monotonic()
         self.stdout.write("== migrating")
         call_command("migrate", interactive=False, verbosity=0)
+        city = jurisdiction()
+        if Region.objects.exists() and not Region.objects.filter(code=city.code).exists():
+            raise CommandError(
+                f"this database holds another city than {city.name} ({city.code}): give {city.name} a "
+                "database of its own (DATA_DIR or DATABASE_URL)"
+            )
         self.stdout.write("== collecting static files")
         call_command("collectstatic", interactive=False, verbosity=0)
         if options["reload_reference"] or not Region.objects.exists():
@@ -69,6 +83,23 @@ class Command(BaseCommand):
         self._print_welcome(options["host"], options["port"], with_demo=with_demo)
         self._run(options["host"], options["port"], options["web_workers"])
 
+    def _serve_city(self, code: str) -> None:
+        """Run again as the city's deployment: its profile (JURISDICTION) and, on the embedded default,
+        its own database and broker (var/<city>/) — set before the settings are read, so every process
+        honcho starts (web, worker, beat) serves the same city."""
+        known = profiles()
+        if code not in known:
+            raise CommandError(f"no profile for city {code}; known: {', '.join(sorted(known))}")
+        key = known[code]
+        if key == settings.JURISDICTION:
+            return
+        env = {**os.environ, "JURISDICTION": key}
+        if "DATA_DIR" not in os.environ and "DATABASE_URL" not in os.environ:
+            env["DATA_DIR"] = str(settings.DATA_DIR / key)
+        self.stdout.write(f"== serving {key} ({code}): data in {env.get('DATA_DIR', settings.DATA_DIR)}")
+        self.stdout.flush()
+        os.execve(sys.executable, [sys.executable, *sys.argv], env)  # noqa: S606  (this same command)
+
     def _print_welcome(self, host: str, port: int, *, with_demo: bool) -> None:
         url = f"http://{host}:{port}/"
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
@@ -83,7 +114,7 @@ class Command(BaseCommand):
         if with_demo:
             lines.append(f"  demo logins (password {settings.DEMO_PASSWORD}; change them before real use):")
             lines.append(f"    {'admin':22} superuser")
-            for demo in DEMO_USERS:
+            for demo in demo_users():
                 lines.append(f"    {demo.username:22} {demo.full_name} — {demo.role} @ {demo.unit_code}")
         lines.append("  Ctrl-C stops web, worker and beat.\n")
         self.stdout.write("\n".join(lines))

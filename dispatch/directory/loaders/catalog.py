@@ -17,6 +17,7 @@ from ..choices import (
     UnitFunction,
     UrgencyTier,
 )
+from ..jurisdiction import jurisdiction
 from ..models import (
     CatalogAssist,
     CatalogEntry,
@@ -116,7 +117,12 @@ def categories_load(*, progress: Progress = silent) -> LoadStats:
     transaction.on_commit(directory_cache_clear)
     stats = LoadStats()
     tree = read_yaml("categories.yaml")
-    synonyms = {str(code): phrases for code, phrases in (read_yaml("category_synonyms.yaml") or {}).items()}
+    # "{city}" in a phrase is the city's short name (落户{city} → 落户北京, 落户杭州)
+    city = jurisdiction().short_name
+    synonyms = {
+        str(code): [phrase.replace("{city}", city) for phrase in phrases]
+        for code, phrases in (read_yaml("category_synonyms.yaml") or {}).items()
+    }
     saved: dict[str, Category] = {}
     for order, (node, parent, inherited) in enumerate(_iter_categories(tree)):
         is_leaf = not node.get("children")

@@ -218,6 +218,9 @@ def _load_district_history(districts: dict[str, Region], stats: LoadStats) -> No
     """Former codes and names of today's districts (崇文区 → 东城区, 密云县 → 密云区)."""
     change_of = {
         "撤县设区": CodeChange.UPGRADED,
+        "撤市设区": CodeChange.UPGRADED,
+        "撤县设市": CodeChange.UPGRADED,
+        "撤区设区": CodeChange.MERGED,
         "撤销": CodeChange.MERGED,
         "同名改码": CodeChange.RECODED,
         "更名": CodeChange.RENAMED,
@@ -243,7 +246,11 @@ def _load_district_history(districts: dict[str, Region], stats: LoadStats) -> No
         _, created, changed = upsert(
             RegionCodeHistory,
             {"region": region, "code": old["code"][:6], "name": old["name"]},
-            {"change": change_of[event["type"]], "year": event["year"], "source": event["source"][:200]},
+            {
+                "change": change_of[event["type"]],
+                "year": event["year"],
+                "source": (event.get("source") or history["source"])[:200],
+            },
         )
         stats.record("code history", created, changed)
         if old["name"] != region.name:
