@@ -39,6 +39,7 @@ print(json.dumps({
     "city": list(Region.objects.filter(level="city").values_list("code", flat=True)),
     "streets": Region.objects.filter(level="street").count(),
     "street_offices": Unit.objects.filter(kind="street_office").count(),
+    "shangcheng": Region.objects.get(code="330102").population,
 }))
 """
 
@@ -149,6 +150,7 @@ def test_up_for_hangzhou_routes_a_real_address_with_hangzhous_deadlines(tmp_path
     assert counts.pop("city") == ["330100"]
     assert counts.pop("streets") >= 191
     assert counts.pop("street_offices") == 191
+    assert counts.pop("shangcheng") == 1_323_467  # the 2020 census, for the per-1,000 figures
     assert counts == {"regions": 0, "aliases": 0, "units": 0, "synonyms": 0, "policies": 0, "articles": 0}
     assert "Traceback" not in log.read_text()
 
