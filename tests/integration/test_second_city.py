@@ -44,6 +44,43 @@ print(json.dumps({
 """
 
 
+LIFE = """
+import datetime as dt, json
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from dispatch.directory.models import Category, Region, Unit
+from dispatch.services import ticket_route_dispatch
+from evaluation.models import PeriodScore
+from evaluation.services import callback_record, period_scores_compute
+from hotline.services import intake_ticket_create
+from orders import services
+from orders.models import DeadlineStepRecord, Ticket
+from orders.sweep import deadline_sweep
+users = get_user_model().objects
+names = ("agent", "dispatcher", "callback", "hubin")
+agent, dispatcher, callback, handler = (users.get(username=u) for u in names)
+def new(urgency, phone):
+    return intake_ticket_create(by=agent, channel="phone", demand_type="complaint",
+        category=Category.objects.get(code="010601"), region=Region.objects.get(code="330102003"),
+        content="垃圾没有清运", caller_phone=phone, urgency=urgency).ticket
+done = ticket_route_dispatch(ticket=new("general", "13957100001"), by=dispatcher)
+done = services.ticket_accept(ticket=done, by=handler)
+done = services.ticket_reply(ticket=done, by=handler, result="已清运")
+callback_record(ticket=done, by=callback, reached=True, contacted=True, resolved=True,
+    satisfaction="satisfied")
+late = ticket_route_dispatch(ticket=new("emergency", "13957100002"), by=dispatcher)
+steps = deadline_sweep(now=timezone.now() + dt.timedelta(minutes=30))
+period_scores_compute(group="street", day=timezone.localdate())
+score = PeriodScore.objects.get(unit__code="S330102003", label=f"{timezone.localdate():%Y-%m}")
+print(json.dumps({
+    "closed": Ticket.objects.get(pk=done.pk).state,
+    "late_steps": sorted(DeadlineStepRecord.objects.filter(ticket=late).values_list("step", flat=True)),
+    "valid": score.valid_callbacks,
+    "satisfaction": score.satisfaction_rate,
+}))
+"""
+
+
 def test_up_for_hangzhou_routes_a_real_address_with_hangzhous_deadlines(tmp_path: Path) -> None:
     port = free_port()
     env = {
@@ -144,6 +181,15 @@ def test_up_for_hangzhou_routes_a_real_address_with_hangzhous_deadlines(tmp_path
                 check=True,
             )
             counts = json.loads(leaks.stdout.strip().splitlines()[-1])
+            life = subprocess.run(
+                [sys.executable, "manage.py", "shell", "-c", LIFE],
+                cwd=ROOT,
+                env={**env, "JURISDICTION": "hangzhou"},
+                capture_output=True,
+                text=True,
+            )
+            assert life.returncode == 0, life.stderr[-3000:]
+            story = json.loads(life.stdout.strip().splitlines()[-1])
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(60)
@@ -152,6 +198,11 @@ def test_up_for_hangzhou_routes_a_real_address_with_hangzhous_deadlines(tmp_path
     assert counts.pop("street_offices") == 191
     assert counts.pop("shangcheng") == 1_323_467  # the 2020 census, for the per-1,000 figures
     assert counts == {"regions": 0, "aliases": 0, "units": 0, "synonyms": 0, "policies": 0, "articles": 0}
+    # the lifecycle, the sweep and the assessment on Hangzhou's data
+    assert story["closed"] == "closed"
+    assert {"warn", "overdue"} <= set(story["late_steps"])  # 5 minutes to sign for: 30 minutes later
+    assert story["valid"] >= 1
+    assert story["satisfaction"] is not None
     assert "Traceback" not in log.read_text()
 
 
