@@ -21,20 +21,15 @@ from orders import progress
 from orders.choices import TicketState
 from orders.models import Ticket, TicketEvent
 from orders.personal_text import redact
-from orders.privacy import decrypt
+from orders.services import ticket_caller_names
 
 PUBLIC_STEPS = progress.PUBLIC_STEPS
 CLOSED_STATES = progress.CLOSED_STATES
 
 
 def caller_names(ticket: Ticket) -> tuple[str, ...]:
-    """The caller's name (decrypted here only to be masked wherever it was typed into the text)."""
-    caller = ticket.caller
-    if caller is None or not caller.name_encrypted:
-        return ()
-    name = decrypt(caller.name_encrypted)
-    # 李四 and the polite forms agents write: 李先生, 李女士
-    return (name, *(name[0] + title for title in ("先生", "女士", "老师", "师傅", "阿姨")))
+    """The caller's name and its polite forms, to mask wherever they were typed into the text."""
+    return ticket_caller_names(ticket)
 
 
 def moment(value: dt.datetime | None) -> str | None:
