@@ -44,7 +44,7 @@ def main() -> None:
     setup_django()
     from django.utils import timezone
 
-    from evaluation import analytics
+    from evaluation import analytics, quadrant_reads
     from evaluation.models import EarlyWarning
     from evaluation.reports import report_figures, window_ending_before
     from evaluation.services import warnings_scan
@@ -85,11 +85,11 @@ def main() -> None:
         measure("每月一题 candidates", lambda: analytics.topic_candidates(month=today)),
         measure(
             "category quadrants (month)",
-            lambda: analytics.quadrant_chart(subject="category", label=f"{today:%Y-%m}"),
+            lambda: quadrant_reads.quadrant_chart(subject="category", label=f"{today:%Y-%m}"),
         ),
         measure(
             "street quadrants (month)",
-            lambda: analytics.quadrant_chart(subject="street", label=f"{today:%Y-%m}"),
+            lambda: quadrant_reads.quadrant_chart(subject="street", label=f"{today:%Y-%m}"),
         ),
         measure("daily trend (30 days)", lambda: analytics.daily_volume(since=since, until=until)),
     ]

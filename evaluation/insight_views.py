@@ -22,7 +22,7 @@ from orders.choices import Channel
 from orders.exceptions import TicketConflict
 from orders.selectors import ticket_list_for_user
 
-from . import analytics, scoring, selectors, services
+from . import analytics, quadrant_reads, scoring, selectors, services
 from .choices import ReportKind, WarningKind, WarningStatus
 from .exports import rows_csv, rows_xlsx
 from .models import PeriodScore, Report
@@ -160,7 +160,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         },
         "tree": analytics.category_tree(since=since, until=until),
         "trend": analytics.daily_volume(since=since, until=until),
-        "quadrants": analytics.quadrant_chart(subject=subject, label=label),
+        "quadrants": quadrant_reads.quadrant_chart(subject=subject, label=label),
     }
     streets = analytics.volume(windows=windows, region_level="street", district=district, limit=60)
     rates = {

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.schema import CONFLICT
-from evaluation import analytics, selectors, services
+from evaluation import analytics, quadrant_reads, selectors, services
 from evaluation.models import EarlyWarning, MonthlyTopic
 from orders.api.serializers import CategoryCodeField, RegionCodeField, UnitCodeField
 
@@ -144,7 +144,7 @@ class InsightViewSet(viewsets.ViewSet):
         with the sub-classes 大治初愈, 大治大愈, 小治小愈, 久治难愈 by the change since the previous
         period. An unfinished month is set against the same elapsed span of the previous one."""
         data = self._query(request, QuadrantQuery)
-        return Response(analytics.quadrant_chart(subject=data["subject"], label=data["period"]))
+        return Response(quadrant_reads.quadrant_chart(subject=data["subject"], label=data["period"]))
 
     @extend_schema(parameters=[MonthQuery], responses={200: CandidateRowSerializer(many=True)})
     @action(detail=False, methods=["get"], url_path="topic-candidates")

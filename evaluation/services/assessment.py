@@ -15,7 +15,7 @@ from dispatch.directory.models import Unit
 from dispatch.selectors import dispatch_statistics
 from orders import clock
 
-from .. import scoring, selectors
+from .. import counting, scoring, selectors
 from ..models import (
     AssessmentScheme,
     PeriodScore,
@@ -52,7 +52,7 @@ def period_scores_compute(*, group: str, day: dt.date, final: bool = False) -> i
         u.pk: u for u in Unit.objects.filter(assessment_group=group, is_active=True).select_related("parent")
     }
     tallies = scoring.tally(
-        selectors.callback_facts(group, since, until, repeat_window_days=scheme.repeat_window_days),
+        counting.callback_facts(group, since, until, repeat_window_days=scheme.repeat_window_days),
         count_rework_rounds=scheme.count_rework_rounds,
     )
     operations = selectors.unit_operations(units, group, since, until, now)

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from dispatch.directory.models import Category, Region
-from evaluation import analytics, quadrants
+from evaluation import quadrant_reads, quadrants
 from orders import clock
 from tests.evaluation.helpers import closed_with
 
@@ -137,7 +137,7 @@ def test_unfinished_month_against_the_same_span_before(cast, client_for) -> None
 @pytest.mark.django_db
 def test_residents_of_a_street_with_its_own_population(cast) -> None:  # type: ignore[no-untyped-def]
     Region.objects.filter(code=HUAJIADI).update(population=50_000, population_source="test")
-    people = analytics.residents("street")
+    people = quadrant_reads.residents("street")
     huajiadi = Region.objects.get(code=HUAJIADI)
     assert people[huajiadi.pk] == (50_000, False)
     zone = Region.objects.filter(kind="functional_zone").first()

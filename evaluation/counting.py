@@ -1,0 +1,104 @@
+"""What the scheme's counting rules read (重复诉求只计一次, rework rounds, exemptions): the period's
+callback rounds of a group, grouped in the database, with the rounds a later demand of the same
+caller superseded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Lead
+
+from dispatch.directory.choices import AssessmentGroup
+from orders.choices import TicketState
+from orders.models import Ticket
+
+from . import scoring
+from .choices import CallbackOutcome
+from .models import Callback
+
+
+def superseded_tickets(tickets: QuerySet[Any], repeat_window_days: int) -> QuerySet[Any]:
+    """Of the tickets of ``tickets``' callers, those the same caller followed with another ticket in
+    the same category within the window (重复诉求只计一次: the latest counts) — as a query of ids. One
+    pass: each ticket of those callers is set beside the next one of the same caller and category
+    (``LEAD``) instead of looking for a later ticket row by row."""
+    callers = Ticket.objects.filter(pk__in=tickets, caller__isnull=False).values("caller_id")
+    following = (
+        Ticket.objects.filter(caller_id__in=callers)
+        .exclude(state__in=[TicketState.REJECTED, TicketState.MERGED, TicketState.ANSWERED])
+        .annotate(
+            next_at=Window(
+                Lead("created_at"),
+                partition_by=[F("caller_id"), F("category_id")],
+                order_by=[F("created_at").asc(), F("pk").asc()],
+            )
+        )
+        .filter(
+            next_at__gt=F("created_at"), next_at__lte=F("created_at") + dt.timedelta(days=repeat_window_days)
+        )
+    )
+    return following.values("pk")
+
+
+def callback_facts(
+    group: str, since: dt.datetime, until: dt.datetime, *, repeat_window_days: int
+) -> Iterator[scoring.CallbackFact]:
+    """The period's callback rounds of the group's units, as the scheme's counting rules need them,
+    grouped in the database: one row per unit and combination of answers, with how many rounds had
+    it. A round is ``superseded`` when the same caller filed another ticket in the same category
+    within the repeat window after this one (重复诉求只计一次: the latest counts)."""
+    key = "district_unit_id" if group == AssessmentGroup.DISTRICT else "unit_id"
+    base = Callback.objects.filter(completed_at__gte=since, completed_at__lt=until).exclude(
+        outcome__in=[CallbackOutcome.INHERITED, CallbackOutcome.VERIFIED]
+    )
+    base = (
+        base.filter(district_unit__isnull=False)
+        if group == AssessmentGroup.DISTRICT
+        else base.filter(group=group)
+    )
+    later = (
+        Q(ticket_id__in=superseded_tickets(base.values("ticket_id"), repeat_window_days))
+        if repeat_window_days > 0
+        else Q(pk__in=[])
+    )
+    rows = (
+        base.annotate(
+            superseded=Case(When(later, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            first_round=Case(
+                When(round=0, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+        )
+        .values(
+            key,
+            "first_round",
+            "is_final",
+            "valid",
+            "outcome",
+            "contacted",
+            "resolution",
+            "satisfaction",
+            "ticket__assessment_exempt",
+            "superseded",
+            "contradicts_record",
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        yield scoring.CallbackFact(
+            unit=row[key],
+            round=0 if row["first_round"] else 1,
+            is_final=row["is_final"],
+            valid=row["valid"],
+            unreachable=row["outcome"] == CallbackOutcome.UNREACHABLE,
+            exempt=row["ticket__assessment_exempt"],
+            superseded=row["superseded"],
+            contacted=row["contacted"],
+            resolution=row["resolution"],
+            satisfaction=row["satisfaction"],
+            contradicts=row["contradicts_record"],
+            count=row["n"],
+        )
