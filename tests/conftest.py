@@ -1,8 +1,9 @@
 """Suite-wide fixtures.
 
 The real reference data (regions, units, categories, catalog) is loaded once into the test
-database, as the run command loads it, so tests work on real Beijing codes. Tests that need real
-commits (``transaction=True``) flush the database afterwards; ``reference_data`` reloads it then.
+database, as the run command loads it, so tests work on real codes: Beijing's by default, those of
+the city named by ``JURISDICTION`` otherwise (tests/cities.py). Tests that need real commits use
+``committed_db``, which truncates everything but the reference data afterwards.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dispatch.directory.choices import MembershipRole
 from dispatch.directory.loaders import categories_load, regions_load, units_load
 from dispatch.directory.models import Region, Unit
 from dispatch.directory.services import membership_grant
+from tests.cities import active_city
 
 # Every test runs at this moment, with the clock ticking from there: inside the official 2026
 # calendar (the State Council had not published 2027's when this was written), on a weekday,
@@ -48,12 +50,14 @@ def _fresh_directory_cache():  # type: ignore[no-untyped-def]
 
 
 def load_reference_data() -> None:
-    from orders.sla import calendar_load_from_package
+    """The active city's reference data (settings.JURISDICTION), as ``load_reference`` loads it."""
+    from orders.sla import calendar_load_from_package, policy_load_from_profile
 
     regions_load()
     units_load()
     categories_load()
     calendar_load_from_package()
+    policy_load_from_profile()
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +82,14 @@ def reference_data(db: None) -> None:
     """Make sure reference data is present (a transactional test before this one may have flushed it)."""
     if not Unit.objects.exists():
         load_reference_data()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``city``: the city this run's database holds (tests/cities.py), named in the test id
+    (test_x[hangzhou])."""
+    if "city" in metafunc.fixturenames:
+        case = active_city()
+        metafunc.parametrize("city", [case], ids=[case.jurisdiction])
 
 
 @pytest.fixture
@@ -114,10 +126,11 @@ def client_for(make_user: Callable[..., AbstractUser]) -> Callable[..., APIClien
 
 
 @pytest.fixture
-def cast(make_user: Callable[..., AbstractUser]):  # type: ignore[no-untyped-def]
+def cast(make_user: Callable[..., AbstractUser], city):  # type: ignore[no-untyped-def]
+    """The people of a ticket's life, at the run's city's street office (tests/cities.py)."""
     from tests.factories import Cast
 
-    return Cast(make_user=make_user)
+    return Cast(make_user=make_user, lead_code=city.street)
 
 
 # Reference tables survive committed tests; everything else is truncated after each one.

@@ -16,4 +16,8 @@ from .base import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # TEST_DATABASE_NAME lets two test runs on one machine use separate databases.
-DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_hotline12345")}  # noqa: F405
+# Another city's run (JURISDICTION=hangzhou) gets a database of its own, loaded with that city.
+_CITY_SUFFIX = "" if JURISDICTION == "beijing" else f"_{JURISDICTION}"  # noqa: F405
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": os.environ.get("TEST_DATABASE_NAME", "test_hotline12345") + _CITY_SUFFIX
+}

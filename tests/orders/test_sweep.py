@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connections
@@ -14,17 +13,20 @@ from orders import clock, services
 from orders.choices import DeadlineStep, EventKind, TicketState
 from orders.models import DeadlineStepRecord, Notice
 from orders.sweep import deadline_sweep
+from tests.cities import DISPATCHED_AT, ZONE
 
-BEIJING = ZoneInfo("Asia/Shanghai")
+MINUTE = dt.timedelta(minutes=1)
+pytestmark = pytest.mark.cities
 
 
 def local(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=BEIJING)
+    return dt.datetime(*args, tzinfo=ZONE)
 
 
 def dispatched_at_ten(cast):  # type: ignore[no-untyped-def]
-    """A utility ticket dispatched 20 Nov 2026 10:00: sign due 12:00 (warn 11:36), handled due next day."""
-    with clock.frozen_at(local(2026, 11, 20, 10)):
+    """A utility ticket dispatched 20 Nov 2026 10:00: its sign and handling deadlines are the city's
+    (Beijing: sign due 12:00, warned 11:36, handled due the next day; Hangzhou: 24 hours and 7 days)."""
+    with clock.frozen_at(DISPATCHED_AT):
         return cast.ticket_in(TicketState.DISPATCHED)
 
 
@@ -32,15 +34,31 @@ def steps(ticket) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     return sorted(DeadlineStepRecord.objects.filter(ticket=ticket).values_list("clock", "step"))
 
 
+def a_day_later(city) -> dt.datetime:  # type: ignore[no-untyped-def]
+    """When the sign clock is supervised and handling is warned, overdue and urged, but not yet
+    supervised (Beijing: 21 Nov 14:01)."""
+    moment = max(city.sign.supervise, city.handle.urge) + MINUTE
+    assert moment < city.handle.supervise
+    return moment
+
+
 @pytest.mark.django_db
-def test_steps_come_in_order_at_their_times(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_deadlines_are_the_citys(cast, city) -> None:  # type: ignore[no-untyped-def]
+    lead = dispatched_at_ten(cast).assignments.get()
+    assert (lead.sign_due_at, lead.handle_due_at) == (city.sign.due, city.handle.due)
+
+
+@pytest.mark.django_db
+def test_steps_come_in_order_at_their_times(cast, city) -> None:  # type: ignore[no-untyped-def]
     ticket = dispatched_at_ten(cast)
-    assert not deadline_sweep(now=local(2026, 11, 20, 11, 30))
-    assert deadline_sweep(now=local(2026, 11, 20, 11, 40)) == {"sign:warn": 1}
-    assert deadline_sweep(now=local(2026, 11, 20, 12, 1)) == {"sign:overdue": 1}
-    assert deadline_sweep(now=local(2026, 11, 20, 14, 1)) == {"sign:urge": 1}
-    # a day later: the sign clock is escalated; handling (due 21 Nov 10:00) is warned, overdue, urged
-    assert deadline_sweep(now=local(2026, 11, 21, 14, 1)) == {
+    sign = city.sign
+    assert city.handle.warn > sign.urge  # handling is not warned before the sign clock is urged
+    assert not deadline_sweep(now=sign.warn - 5 * MINUTE)
+    assert deadline_sweep(now=sign.warn + MINUTE) == {"sign:warn": 1}
+    assert deadline_sweep(now=sign.overdue + MINUTE) == {"sign:overdue": 1}
+    assert deadline_sweep(now=sign.urge + MINUTE) == {"sign:urge": 1}
+    # later: the sign clock is escalated; handling is warned, overdue, urged
+    assert deadline_sweep(now=a_day_later(city)) == {
         "sign:supervise": 1,
         "handle:warn": 1,
         "handle:overdue": 1,
@@ -60,9 +78,9 @@ def test_steps_come_in_order_at_their_times(cast) -> None:  # type: ignore[no-un
 
 
 @pytest.mark.django_db
-def test_running_twice_takes_each_step_once(cast) -> None:  # type: ignore[no-untyped-def]
+def test_running_twice_takes_each_step_once(cast, city) -> None:  # type: ignore[no-untyped-def]
     ticket = dispatched_at_ten(cast)
-    later = local(2026, 11, 23, 9)
+    later = city.handle.supervise + MINUTE
     first = deadline_sweep(now=later)
     second = deadline_sweep(now=later)
     assert sum(first.values()) == 8  # both clocks, all four steps, caught up in one run
@@ -72,58 +90,60 @@ def test_running_twice_takes_each_step_once(cast) -> None:  # type: ignore[no-un
 
 
 @pytest.mark.django_db
-def test_notices_go_to_the_unit_and_supervision_to_its_supervisor(cast) -> None:  # type: ignore[no-untyped-def]
+def test_notices_go_to_the_unit_and_supervision_to_its_supervisor(cast, city) -> None:  # type: ignore[no-untyped-def]
     ticket = dispatched_at_ten(cast)
-    deadline_sweep(now=local(2026, 11, 21, 14, 1))
-    wangjing, chaoyang = Unit.objects.get(code="S110105026"), Unit.objects.get(code="G110105")
+    deadline_sweep(now=a_day_later(city))
+    street, district = Unit.objects.get(code=city.street), Unit.objects.get(code=city.district)
     # Caught up in one run (sign: warn … supervise; handling: warn … urge): every step is in the
     # audit trail, but the unit hears only the latest step of each deadline.
     assert ticket.events.filter(kind=EventKind.DEADLINE).count() == 7
-    kinds = sorted(Notice.objects.filter(ticket=ticket, unit=wangjing).values_list("kind", flat=True))
+    kinds = sorted(Notice.objects.filter(ticket=ticket, unit=street).values_list("kind", flat=True))
     assert kinds == ["deadline_supervise", "deadline_urge"]
-    supervisor = Notice.objects.get(ticket=ticket, unit=chaoyang)
+    supervisor = Notice.objects.get(ticket=ticket, unit=district)
     assert supervisor.kind == "deadline_supervise"
-    assert "朝阳区望京街道办事处" in supervisor.title
+    assert city.street_name in supervisor.title
     assert ticket.number in supervisor.title
 
 
 @pytest.mark.django_db
-def test_steps_taken_one_run_at_a_time_are_each_notified(cast) -> None:  # type: ignore[no-untyped-def]
+def test_steps_taken_one_run_at_a_time_are_each_notified(cast, city) -> None:  # type: ignore[no-untyped-def]
     ticket = dispatched_at_ten(cast)
-    for moment in (local(2026, 11, 20, 11, 40), local(2026, 11, 20, 12, 1), local(2026, 11, 20, 14, 1)):
-        deadline_sweep(now=moment)
+    for moment in (city.sign.warn, city.sign.overdue, city.sign.urge):
+        deadline_sweep(now=moment + MINUTE)
     kinds = list(Notice.objects.filter(ticket=ticket).order_by("pk").values_list("kind", flat=True))
     assert kinds == ["deadline_warn", "deadline_overdue", "deadline_urge"]
 
 
 @pytest.mark.django_db
-def test_signing_stops_the_sign_clock(cast) -> None:  # type: ignore[no-untyped-def]
+def test_signing_stops_the_sign_clock(cast, city) -> None:  # type: ignore[no-untyped-def]
     ticket = dispatched_at_ten(cast)
     with clock.frozen_at(local(2026, 11, 20, 11)):
         services.ticket_accept(ticket=ticket, by=cast.handler)
-    assert deadline_sweep(now=local(2026, 11, 20, 13)) == {}
-    assert deadline_sweep(now=local(2026, 11, 21, 8)) == {"handle:warn": 1}
+    assert deadline_sweep(now=city.sign.urge + MINUTE) == {}
+    # an hour past the warning of the handling deadline counted from dispatch (or from signing)
+    assert deadline_sweep(now=city.handle.warn + 60 * MINUTE) == {"handle:warn": 1}
 
 
 @pytest.mark.django_db
-def test_a_paused_clock_is_not_swept_and_an_extension_moves_the_steps(cast) -> None:  # type: ignore[no-untyped-def]
+def test_a_paused_clock_is_not_swept_and_an_extension_moves_the_steps(cast, city) -> None:  # type: ignore[no-untyped-def]
     ticket = dispatched_at_ten(cast)
     with clock.frozen_at(local(2026, 11, 20, 10, 30)):
         services.ticket_request_return(ticket=ticket, by=cast.handler, reason="function", note="不属本单位")
-    assert deadline_sweep(now=local(2026, 11, 22, 10)) == {}
+    assert deadline_sweep(now=city.handle.due + dt.timedelta(days=1)) == {}
     other = dispatched_at_ten(cast)
+    extended = city.handle.due + dt.timedelta(days=3)
     with clock.frozen_at(local(2026, 11, 20, 10, 45)):
         services.ticket_accept(ticket=other, by=cast.handler)
         services.ticket_extension_request(
-            ticket=other, by=cast.handler, reason="等材料", proposed_due_at=local(2026, 11, 24, 10)
+            ticket=other, by=cast.handler, reason="等材料", proposed_due_at=extended
         )
         services.ticket_extension_decide(ticket=other, by=cast.dispatcher, approve=True)
-    assert deadline_sweep(now=local(2026, 11, 21, 11)) == {}  # the old deadline no longer bites
-    assert deadline_sweep(now=local(2026, 11, 24, 10, 1)) == {"handle:warn": 1, "handle:overdue": 1}
+    assert deadline_sweep(now=city.handle.due + 60 * MINUTE) == {}  # the old deadline no longer bites
+    assert deadline_sweep(now=extended + MINUTE) == {"handle:warn": 1, "handle:overdue": 1}
 
 
 @pytest.mark.django_db
-def test_callback_and_whistle_report_clocks(cast) -> None:  # type: ignore[no-untyped-def]
+def test_callback_and_whistle_report_clocks(cast, city) -> None:  # type: ignore[no-untyped-def]
     from dispatch.services import whistle_raise
 
     with clock.frozen_at(local(2026, 11, 20, 10)):
@@ -134,7 +154,7 @@ def test_callback_and_whistle_report_clocks(cast) -> None:  # type: ignore[no-un
             by=cast.handler,
             grade="critical",
             reason="需住建到场",
-            departments=[Unit.objects.get(code="D110105-housing")],
+            departments=[Unit.objects.get(code=city.department("housing"))],
         )
     taken = deadline_sweep(now=local(2026, 11, 20, 14, 30))
     assert taken["report:overdue"] == 1  # critical whistle: 4 hours
@@ -143,7 +163,7 @@ def test_callback_and_whistle_report_clocks(cast) -> None:  # type: ignore[no-un
     assert taken["callback:overdue"] == 1
     hotline = Unit.objects.get(code="HOTLINE")
     assert Notice.objects.filter(ticket=handled, unit=hotline, kind="deadline_overdue").exists()
-    housing = Unit.objects.get(code="D110105-housing")
+    housing = Unit.objects.get(code=city.department("housing"))
     assert Notice.objects.filter(ticket=escalated, unit=housing, kind="deadline_overdue").exists()
 
 
@@ -157,7 +177,7 @@ def test_closed_work_leaves_the_sweep(cast) -> None:  # type: ignore[no-untyped-
 
 
 @pytest.mark.django_db
-def test_overdue_filter_matches_the_stored_deadlines(cast) -> None:  # type: ignore[no-untyped-def]
+def test_overdue_filter_matches_the_stored_deadlines(cast, city) -> None:  # type: ignore[no-untyped-def]
     from rest_framework.test import APIClient
 
     late = dispatched_at_ten(cast)
@@ -167,15 +187,15 @@ def test_overdue_filter_matches_the_stored_deadlines(cast) -> None:  # type: ign
     client.force_authenticate(cast.dispatcher)
     import time_machine
 
-    with time_machine.travel(local(2026, 11, 20, 12, 30), tick=False):
+    with time_machine.travel(city.sign.due + 30 * MINUTE, tick=False):
         ids = {t["id"] for t in client.get("/api/v1/tickets/?overdue=true").json()["results"]}
     assert late.pk in ids
     assert fresh.pk not in ids
 
 
-def test_two_sweeps_at_once_take_each_step_once(committed_db, cast) -> None:  # type: ignore[no-untyped-def]
+def test_two_sweeps_at_once_take_each_step_once(committed_db, cast, city) -> None:  # type: ignore[no-untyped-def]
     tickets = [dispatched_at_ten(cast) for _ in range(30)]
-    later = local(2026, 11, 23, 9)
+    later = city.handle.supervise + MINUTE
     barrier = threading.Barrier(2)
     results: list[dict[str, int]] = []
 

@@ -14,8 +14,9 @@ from dispatch.directory.models import Category, Unit
 from orders import clock
 from orders.choices import EventKind, TicketState
 from orders.exceptions import TicketConflict
+from tests.cities import CASES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cities]
 
 
 def api(user: Any) -> APIClient:
@@ -24,33 +25,41 @@ def api(user: Any) -> APIClient:
     return client
 
 
-def test_route_suggestion_is_shown_without_changing_anything(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_run_is_on_its_citys_own_data(city) -> None:  # type: ignore[no-untyped-def]
+    from dispatch.directory.jurisdiction import jurisdiction
+
+    assert jurisdiction().code == city.code
+    assert Unit.objects.get(code=city.street).name == city.street_name
+    assert not Unit.objects.filter(code__in=[case.street for case in CASES.values() if case != city]).exists()
+
+
+def test_route_suggestion_is_shown_without_changing_anything(cast, city) -> None:  # type: ignore[no-untyped-def]
     ticket = cast.create()
     body = api(cast.dispatcher).get(f"/api/v1/tickets/{ticket.pk}/route/").json()
-    assert body["lead_unit"]["code"] == "E-heating"
-    assert [u["code"] for u in body["assist_units"]] == ["S110105026"]
+    assert body["lead_unit"]["code"] == city.lead
+    assert [u["code"] for u in body["assist_units"]] == list(city.assists)
     assert body["fallback"] is False
-    assert "供暖" in body["explanation"]
+    assert city.topic in body["explanation"]
     ticket.refresh_from_db()
     assert ticket.state == TicketState.RECEIVED
 
 
-def test_dispatch_by_the_route_records_it(cast) -> None:  # type: ignore[no-untyped-def]
+def test_dispatch_by_the_route_records_it(cast, city) -> None:  # type: ignore[no-untyped-def]
     ticket = cast.create()
     ticket = services.ticket_route_dispatch(ticket=ticket, by=cast.dispatcher)
-    assert ticket.lead_unit.code == "E-heating"
+    assert ticket.lead_unit.code == city.lead
     event = ticket.events.get(kind=EventKind.DISPATCH)
     assert event.payload["overridden"] is False
-    assert event.payload["route"]["lead_unit"] == "E-heating"
-    assert event.payload["assist_units"][0]["code"] == "S110105026"
+    assert event.payload["route"]["lead_unit"] == city.lead
+    assert [u["code"] for u in event.payload["assist_units"]] == list(city.assists)
 
 
-def test_override_needs_a_reason_and_keeps_it(cast) -> None:  # type: ignore[no-untyped-def]
+def test_override_needs_a_reason_and_keeps_it(cast, city) -> None:  # type: ignore[no-untyped-def]
     ticket = cast.create()
-    street = Unit.objects.get(code="S110105026")
+    street = Unit.objects.get(code=city.street)
     with pytest.raises(ValidationError) as error:
         services.ticket_route_dispatch(ticket=ticket, by=cast.dispatcher, lead_unit=street)
-    assert "热力集团" in error.value.message_dict["override_reason"][0]
+    assert city.lead_name_part in error.value.message_dict["override_reason"][0]
     ticket = services.ticket_route_dispatch(
         ticket=ticket, by=cast.dispatcher, lead_unit=street, override_reason="小区自管锅炉房"
     )
@@ -67,22 +76,22 @@ def test_only_dispatchers_dispatch_and_only_received_tickets(cast) -> None:  # t
         services.ticket_route_dispatch(ticket=ticket, by=cast.dispatcher)
 
 
-def test_reassign_by_api(cast) -> None:  # type: ignore[no-untyped-def]
+def test_reassign_by_api(cast, city) -> None:  # type: ignore[no-untyped-def]
     ticket = cast.ticket_in(TicketState.ACCEPTED)
     response = api(cast.dispatcher).post(
         f"/api/v1/tickets/{ticket.pk}/reassign/",
-        {"lead_unit": "E-heating", "reason": "供热企业负责"},
+        {"lead_unit": city.lead, "reason": "职能单位负责"},
         format="json",
     )
     assert response.status_code == 200
-    assert response.json()["lead_unit"]["code"] == "E-heating"
+    assert response.json()["lead_unit"]["code"] == city.lead
     assert api(cast.handler).post(
-        f"/api/v1/tickets/{ticket.pk}/reassign/", {"lead_unit": "G110105", "reason": "x"}, format="json"
+        f"/api/v1/tickets/{ticket.pk}/reassign/", {"lead_unit": city.district, "reason": "x"}, format="json"
     ).status_code in (403, 404)
 
 
 def auto_category() -> Category:
-    return Category.objects.get(code="010101")  # 停水: auto-dispatched to 自来水集团
+    return Category.objects.get(code="010101")  # 停水: auto-dispatched to the water company
 
 
 def test_auto_dispatch_task_dispatches_once(cast, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
@@ -113,7 +122,7 @@ def test_auto_dispatch_task_dispatches_once(cast, django_capture_on_commit_callb
 
 
 def test_categories_not_marked_are_left_to_dispatchers(cast) -> None:  # type: ignore[no-untyped-def]
-    ticket = cast.create()  # 供暖: not auto-dispatch
+    ticket = cast.create()  # 供暖 (Beijing), 排水 (Hangzhou): not auto-dispatch
     assert services.ticket_auto_dispatch(ticket_id=ticket.pk) is None
     ticket.refresh_from_db()
     assert ticket.state == TicketState.RECEIVED
@@ -131,7 +140,7 @@ def test_catch_up_dispatches_what_a_lost_message_left(cast) -> None:  # type: ig
     assert services.tickets_auto_dispatch_pending(older_than=dt.timedelta(minutes=2)) == 0
 
 
-def test_catch_up_isolates_a_failing_ticket_and_retries_it(cast, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_catch_up_isolates_a_failing_ticket_and_retries_it(cast, caplog, city) -> None:  # type: ignore[no-untyped-def]
     from dispatch.models import AutoDispatchFailure
     from dispatch.selectors import route_for
 
@@ -156,7 +165,7 @@ def test_catch_up_isolates_a_failing_ticket_and_retries_it(cast, caplog) -> None
     )
     failure = AutoDispatchFailure.objects.get(ticket=failing)
     assert (failure.reason, failure.attempts) == ("error", 1)
-    assert "自来水" in failure.detail
+    assert city.water_company_name_part in failure.detail
     assert f"auto-dispatch of ticket {failing.pk} failed" in caplog.text
     assert not failing.events.filter(kind=EventKind.DISPATCH).exists()  # nothing half-written
 

@@ -15,7 +15,7 @@ from orders.choices import TicketState
 from orders.exceptions import Conflict, TicketConflict
 from tests.evaluation.helpers import closed_with
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cities]
 EVIDENCE = "诉求人要求超出政策范围，已多次解释。"
 
 
@@ -24,11 +24,11 @@ def closed(cast):  # type: ignore[no-untyped-def]
     return closed_with(cast, contacted=True, resolved=False, satisfaction=Satisfaction.UNSATISFIED)
 
 
-def test_the_assessed_unit_appeals(cast, closed) -> None:  # type: ignore[no-untyped-def]
+def test_the_assessed_unit_appeals(cast, closed, city) -> None:  # type: ignore[no-untyped-def]
     appeal = appeal_file(ticket=closed, by=cast.handler, reason="unreasonable", evidence=EVIDENCE)
     assert (appeal.status, appeal.unit.code, appeal.callback.ticket_id) == (
         "pending",
-        "S110105026",
+        city.street,
         closed.pk,
     )
     with pytest.raises(Conflict) as error:
@@ -36,8 +36,8 @@ def test_the_assessed_unit_appeals(cast, closed) -> None:  # type: ignore[no-unt
     assert (error.value.code, error.value.subject) == ("appeal_pending", "appeal")
 
 
-def test_another_unit_cannot_appeal(cast, make_user, closed) -> None:  # type: ignore[no-untyped-def]
-    stranger = make_user("handler", "S110105001")
+def test_another_unit_cannot_appeal(cast, make_user, closed, city) -> None:  # type: ignore[no-untyped-def]
+    stranger = make_user("handler", city.neighbour)
     with pytest.raises(PermissionDenied):
         appeal_file(ticket=closed, by=stranger, reason="unreasonable", evidence=EVIDENCE)
     with pytest.raises(PermissionDenied):

@@ -14,17 +14,17 @@ from evaluation.services import appeal_decide, appeal_file, period_scores_comput
 from tests.evaluation.helpers import closed_unreachable, closed_with
 from tests.factories import Cast
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cities]
 NOVEMBER = dt.date(2026, 11, 20)
 
 
 @pytest.fixture
-def dataset(cast, make_user):  # type: ignore[no-untyped-def]
-    """Street A (S110105026): six tickets —
+def dataset(cast, make_user, city):  # type: ignore[no-untyped-def]
+    """Street A (the city's street, 望京 in Beijing): six tickets —
     1 contacted, resolved, satisfied        4 not contacted, unresolved, basically satisfied
     2 contacted, resolved, basically sat.   5 unreachable (no valid callback)
     3 contacted, unresolved, unsatisfied    6 not contacted, unresolved, unsatisfied (appealed later)
-    Street B: two tickets, both contacted, resolved and satisfied."""
+    Street B (another street of the district): two tickets, both contacted, resolved and satisfied."""
     a = [
         closed_with(cast, contacted=True, resolved=True, satisfaction=Satisfaction.SATISFIED),
         closed_with(cast, contacted=True, resolved=True, satisfaction=Satisfaction.BASIC),
@@ -34,14 +34,17 @@ def dataset(cast, make_user):  # type: ignore[no-untyped-def]
         closed_with(cast, contacted=False, resolved=False, satisfaction=Satisfaction.UNSATISFIED),
     ]
     other = (
-        Unit.objects.filter(code__startswith="S110105").exclude(code="S110105026").order_by("code").first()
+        Unit.objects.filter(code__startswith=city.street[:7])
+        .exclude(code=city.street)
+        .order_by("code")
+        .first()
     )
     cast_b = Cast(make_user=make_user, lead_code=other.code, users={"callback@HOTLINE": cast.callback})
     b = [
         closed_with(cast_b, contacted=True, resolved=True, satisfaction=Satisfaction.SATISFIED)
         for _ in range(2)
     ]
-    return {"a": a, "b": b, "a_unit": Unit.objects.get(code="S110105026"), "b_unit": other, "cast": cast}
+    return {"a": a, "b": b, "a_unit": Unit.objects.get(code=city.street), "b_unit": other, "cast": cast}
 
 
 def score(unit: Unit, group: str = "street") -> PeriodScore:
@@ -139,14 +142,14 @@ def test_recomputing_is_idempotent_and_carries_the_previous_rank(dataset) -> Non
     assert (b.previous_rank, b.rank_change) == (2, 1)
 
 
-def test_district_group_counts_the_units_under_each_district(dataset) -> None:  # type: ignore[no-untyped-def]
+def test_district_group_counts_the_units_under_each_district(dataset, city) -> None:  # type: ignore[no-untyped-def]
     period_scores_compute(group="district", day=NOVEMBER)
-    chaoyang = PeriodScore.objects.get(unit__code="G110105", group="district")
-    # all eight tickets were led by 朝阳 streets: 7 valid callbacks, 5 contacted, 4 resolved
-    assert (chaoyang.valid_callbacks, chaoyang.contacted, chaoyang.resolved) == (7, 5, 4)
-    assert chaoyang.response_rate == pytest.approx(100 * 5 / 7)
-    assert chaoyang.per_thousand_residents is not None
-    assert chaoyang.rank == 1
+    district = PeriodScore.objects.get(unit__code=city.district, group="district")
+    # all eight tickets were led by the district's streets: 7 valid callbacks, 5 contacted, 4 resolved
+    assert (district.valid_callbacks, district.contacted, district.resolved) == (7, 5, 4)
+    assert district.response_rate == pytest.approx(100 * 5 / 7)
+    assert district.per_thousand_residents is not None  # the census population of the district
+    assert district.rank == 1
 
 
 def test_the_nightly_run_scores_the_current_period_and_finalises_the_last(dataset) -> None:  # type: ignore[no-untyped-def]

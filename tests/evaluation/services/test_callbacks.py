@@ -13,7 +13,7 @@ from orders.choices import EventKind, TicketState
 from orders.exceptions import TicketConflict
 from tests.evaluation.helpers import closed_with, final_callback
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cities]
 
 
 def test_unreachable_caller_closes_after_the_configured_attempts(cast, settings) -> None:  # type: ignore[no-untyped-def]
@@ -46,7 +46,7 @@ def test_the_limit_is_a_setting(cast, settings) -> None:  # type: ignore[no-unty
     assert ticket.state == TicketState.CLOSED
 
 
-def test_reached_caller_answers_and_the_ticket_closes(cast) -> None:  # type: ignore[no-untyped-def]
+def test_reached_caller_answers_and_the_ticket_closes(cast, city) -> None:  # type: ignore[no-untyped-def]
     ticket = closed_with(cast, contacted=True, resolved=True, satisfaction=Satisfaction.BASIC)
     callback = final_callback(ticket)
     assert (callback.valid, callback.contacted, callback.resolved, callback.satisfaction) == (
@@ -55,8 +55,8 @@ def test_reached_caller_answers_and_the_ticket_closes(cast) -> None:  # type: ig
         True,
         "basic",
     )
-    assert callback.unit.code == "S110105026"
-    assert callback.district_unit.code == "G110105"
+    assert callback.unit.code == city.street
+    assert callback.district_unit.code == city.district
     assert callback.group == "street"
     close = ticket.events.get(kind=EventKind.CLOSE)
     assert close.payload["callback"] == {
@@ -103,7 +103,7 @@ def test_rework_then_a_second_round_is_the_one_assessed(cast) -> None:  # type: 
         resolved=False,
         satisfaction=Satisfaction.UNSATISFIED,
         action="reopen",
-        reopen_reason="暖气仍不热",
+        reopen_reason="问题仍未解决",
     )
     ticket.refresh_from_db()
     assert (ticket.state, ticket.rework_count) == (TicketState.ACCEPTED, 1)
@@ -152,8 +152,8 @@ def test_a_closed_ticket_cannot_be_called_back_again(cast) -> None:  # type: ign
         )
 
 
-def test_anonymous_callers_are_called_back_by_the_platform_only(cast, make_user) -> None:  # type: ignore[no-untyped-def]
-    district_callback = make_user("callback", "G110105")  # a district's own callback desk
+def test_anonymous_callers_are_called_back_by_the_platform_only(cast, make_user, city) -> None:  # type: ignore[no-untyped-def]
+    district_callback = make_user("callback", city.district)  # a district's own callback desk
     anonymous = cast.ticket_in(TicketState.HANDLED, is_anonymous=True)
     answers = {"reached": True, "contacted": True, "resolved": True, "satisfaction": "satisfied"}
     with pytest.raises(PermissionDenied):

@@ -1,6 +1,6 @@
 """A month computed by hand for every scheme option, against the stored scores.
 
-The month (November 2026) of 望京街道, through the real services:
+The month (November 2026) of a street office (望京街道 in Beijing), through the real services:
 
 | ticket | caller | callback rounds                                        | counts by default      |
 |--------|--------|--------------------------------------------------------|------------------------|
@@ -39,8 +39,9 @@ from evaluation.services import (
 )
 from orders import services
 from orders.choices import TicketState
+from tests.cities import active_city
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cities]
 
 DAY = dt.date(2026, 11, 20)
 
@@ -54,7 +55,7 @@ def answer(cast, ticket, **answers):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def month(cast, make_user):  # type: ignore[no-untyped-def]
+def month(cast, make_user, city):  # type: ignore[no-untyped-def]
     good = {"contacted": True, "resolution": "resolved", "satisfaction": "satisfied"}
     answer(cast, handled(cast, "13900000001"), **good)  # T1
     answer(cast, handled(cast, "13900000002"), contacted=True, resolution="basic", satisfaction="basic")  # T2
@@ -88,7 +89,7 @@ def month(cast, make_user):  # type: ignore[no-untyped-def]
         category=Category.objects.get(code="040101"),
         region=t6.region,
         content="巡查发现占道经营",
-        lead_unit=Unit.objects.get(code="S110105026"),
+        lead_unit=Unit.objects.get(code=city.street),
     )
     services.ticket_accept(ticket=t7, by=cast.handler)
     services.ticket_reply(ticket=t7, by=cast.handler, result="已清理")
@@ -104,7 +105,7 @@ def scheme(**options):  # type: ignore[no-untyped-def]
     row.full_clean()
     row.save()
     period_scores_compute(group="street", day=DAY)
-    return PeriodScore.objects.get(unit__code="S110105026", label="2026-11")
+    return PeriodScore.objects.get(unit__code=active_city().street, label="2026-11")
 
 
 def rates(score: PeriodScore) -> tuple:  # type: ignore[type-arg]

@@ -10,22 +10,22 @@ from orders import services
 from orders.choices import AssignmentEnd, AssignmentRole, EventKind, TicketState
 from orders.models import Assignment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cities]
 
 
-def test_dispatch_creates_lead_and_assist_assignments(cast) -> None:  # type: ignore[no-untyped-def]
+def test_dispatch_creates_lead_and_assist_assignments(cast, city) -> None:  # type: ignore[no-untyped-def]
     ticket = cast.create()
-    lead, assist = Unit.objects.get(code="S110105026"), Unit.objects.get(code="E-heating")
+    lead, assist = Unit.objects.get(code=city.street), Unit.objects.get(code=city.lead)
     ticket = services.ticket_dispatch(
         ticket=ticket, by=cast.dispatcher, lead_unit=lead, assist_units=[assist]
     )
     assert ticket.state == TicketState.DISPATCHED
     assert ticket.lead_unit == lead
     roles = dict(ticket.assignments.values_list("unit__code", "role"))
-    assert roles == {"S110105026": AssignmentRole.LEAD, "E-heating": AssignmentRole.ASSIST}
+    assert roles == {city.street: AssignmentRole.LEAD, city.lead: AssignmentRole.ASSIST}
     event = ticket.events.get(kind=EventKind.DISPATCH)
-    assert event.payload["lead_unit"]["code"] == "S110105026"
-    assert [u["code"] for u in event.payload["assist_units"]] == ["E-heating"]
+    assert event.payload["lead_unit"]["code"] == city.street
+    assert [u["code"] for u in event.payload["assist_units"]] == [city.lead]
 
 
 def test_dispatch_refuses_the_hotline_centre_as_lead(cast) -> None:  # type: ignore[no-untyped-def]
@@ -39,24 +39,24 @@ def test_dispatch_refuses_the_hotline_centre_as_lead(cast) -> None:  # type: ign
     assert not ticket.assignments.exists()
 
 
-def test_reassign_ends_old_assignments(cast) -> None:  # type: ignore[no-untyped-def]
+def test_reassign_ends_old_assignments(cast, city) -> None:  # type: ignore[no-untyped-def]
     ticket = cast.ticket_in(TicketState.ACCEPTED)
-    heating = Unit.objects.get(code="E-heating")
+    responsible = Unit.objects.get(code=city.lead)
     ticket = services.ticket_reassign(
-        ticket=ticket, by=cast.dispatcher, lead_unit=heating, reason="供热企业负责"
+        ticket=ticket, by=cast.dispatcher, lead_unit=responsible, reason="职能单位负责"
     )
-    assert (ticket.state, ticket.lead_unit, ticket.accepted_at) == (TicketState.DISPATCHED, heating, None)
-    old = ticket.assignments.get(unit__code="S110105026")
+    assert (ticket.state, ticket.lead_unit, ticket.accepted_at) == (TicketState.DISPATCHED, responsible, None)
+    old = ticket.assignments.get(unit__code=city.street)
     assert old.end_reason == AssignmentEnd.REASSIGNED
-    assert Assignment.objects.filter(ticket=ticket, ended_at__isnull=True).get().unit == heating
+    assert Assignment.objects.filter(ticket=ticket, ended_at__isnull=True).get().unit == responsible
 
 
-def test_district_supervisor_may_reassign_within_the_district(cast, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_district_supervisor_may_reassign_within_the_district(cast, make_user, city) -> None:  # type: ignore[no-untyped-def]
     ticket = cast.ticket_in(TicketState.DISPATCHED)
-    chaoyang = make_user("supervisor", "G110105")
-    haidian = make_user("supervisor", "G110108")
-    target = Unit.objects.get(code="S110105004")
+    own_district = make_user("supervisor", city.district)
+    other_district = make_user("supervisor", city.other_district)
+    target = Unit.objects.get(code=city.neighbour)
     with pytest.raises(PermissionDenied):
-        services.ticket_reassign(ticket=ticket, by=haidian, lead_unit=target, reason="属地调整")
-    ticket = services.ticket_reassign(ticket=ticket, by=chaoyang, lead_unit=target, reason="属地调整")
+        services.ticket_reassign(ticket=ticket, by=other_district, lead_unit=target, reason="属地调整")
+    ticket = services.ticket_reassign(ticket=ticket, by=own_district, lead_unit=target, reason="属地调整")
     assert ticket.lead_unit == target

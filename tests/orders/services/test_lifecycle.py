@@ -11,12 +11,12 @@ from orders.choices import AssignmentRole, EventKind, TicketState
 from orders.exceptions import TicketConflict
 from orders.models import TicketEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.cities]
 
 
-def test_accept_by_the_lead_units_handler_only(cast, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_accept_by_the_lead_units_handler_only(cast, make_user, city) -> None:  # type: ignore[no-untyped-def]
     ticket = cast.ticket_in(TicketState.DISPATCHED)
-    other_street = make_user("handler", "S110105004")
+    other_street = make_user("handler", city.neighbour)
     with pytest.raises(PermissionDenied):
         services.ticket_accept(ticket=ticket, by=other_street)
     with pytest.raises(PermissionDenied):
@@ -73,10 +73,10 @@ def test_rework_is_limited(cast, settings) -> None:  # type: ignore[no-untyped-d
     assert error.value.code == "conditions_unmet"
 
 
-def test_whistle_only_for_a_street_office(cast, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_whistle_only_for_a_street_office(cast, make_user, city) -> None:  # type: ignore[no-untyped-def]
     from tests.factories import Cast
 
-    department_cast = Cast(make_user=make_user, lead_code="D110105-housing")
+    department_cast = Cast(make_user=make_user, lead_code=city.department("housing"))
     ticket = department_cast.ticket_in(TicketState.ACCEPTED)
     with pytest.raises(PermissionDenied):
         services.ticket_escalate(ticket=ticket, by=department_cast.handler)
