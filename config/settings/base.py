@@ -17,6 +17,7 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 from celery.schedules import crontab
+from kombu import Queue
 
 # Lets runtime code write the generic forms the type checker wants (admin.ModelAdmin[Model]).
 django_stubs_ext.monkeypatch()
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.replica.ReplicaReadsMiddleware",  # a no-op without DATABASE_REPLICA_URL
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -119,6 +121,19 @@ TEMPLATES = [
 # https://github.com/jazzband/dj-database-url
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+# Reads that may lag (the insight and assessment pages and API) go to a PostgreSQL streaming replica
+# when one is configured, and back to the primary while it is down (config/replica.py,
+# docs/scaling.md).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
+REPLICA_CHECK_SECONDS = int(os.environ.get("REPLICA_CHECK_SECONDS") or 10)
+REPLICA_READ_PATHS = ["/insight/", "/assessment/", "/api/v1/insight/", "/api/v1/assessment/"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server, the worker and beat read while one of them writes; IMMEDIATE makes
     # every transaction take the write lock up front, so concurrent writers queue (up to `timeout`
@@ -295,6 +310,26 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Queues by kind of work (docs/scaling.md): a worker started without -Q consumes them all (the
+# embedded set-up); a larger one runs workers per queue, so a long assessment never holds up the
+# sweep or an auto-dispatch hint. "celery" is the default queue for anything not routed.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_QUEUES_BY_KIND = {
+    "intake": ["dispatch.auto_dispatch", "orders.prepare_ticket_numbers"],
+    "sweep": [
+        "orders.deadline_sweep",
+        "dispatch.auto_dispatch_catch_up",
+        "dispatch.whistles_settle",
+        "orders.calendar_watch",
+        "orders.recompute_provisional_deadlines",
+    ],
+    "analytics": ["evaluation.*", "dispatch.category_model_train"],
+    "notifications": ["citizens.*"],
+}
+CELERY_TASK_QUEUES = [Queue(name) for name in (CELERY_TASK_DEFAULT_QUEUE, *CELERY_QUEUES_BY_KIND)]
+CELERY_TASK_ROUTES = {
+    task: {"queue": queue} for queue, tasks in CELERY_QUEUES_BY_KIND.items() for task in tasks
+}
 
 # One dict, reviewed like code. Each periodic task re-derives its work from the database.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {

@@ -74,8 +74,8 @@ def wait_for(condition: Callable[[], bool], seconds: float, message: str) -> Non
 class Worker:
     """``celery -A config worker`` as a separate process, on the test database and a given broker."""
 
-    def __init__(self, broker_url: str, log: Path) -> None:
-        self.broker_url, self.log = broker_url, log
+    def __init__(self, broker_url: str, log: Path, queues: list[str] | None = None) -> None:
+        self.broker_url, self.log, self.queues = broker_url, log, queues
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -106,7 +106,8 @@ class Worker:
                 "--without-mingle",
                 "--without-heartbeat",
                 "-n",
-                f"test-{os.getpid()}@%h",
+                f"test-{os.getpid()}-{self.log.stem}@%h",
+                *(["-Q", ",".join(self.queues)] if self.queues else []),
             ],
             cwd=ROOT,
             env=env,
@@ -165,11 +166,12 @@ def use_broker() -> Iterator[Callable[[str], None]]:
 
 
 @pytest.fixture
-def start_worker(tmp_path: Path) -> Iterator[Callable[[str], Worker]]:
+def start_worker(tmp_path: Path) -> Iterator[Callable[..., Worker]]:
+    """Start ``celery worker`` on a broker; ``queues`` limits it to those queues (-Q), else all."""
     workers: list[Worker] = []
 
-    def start(broker_url: str) -> Worker:
-        worker = Worker(broker_url, tmp_path / f"worker-{len(workers)}.log")
+    def start(broker_url: str, queues: list[str] | None = None) -> Worker:
+        worker = Worker(broker_url, tmp_path / f"worker-{len(workers)}.log", queues)
         worker.start()
         workers.append(worker)
         return worker
