@@ -138,6 +138,34 @@ def client_loop(
     queue.put((latencies, errors))
 
 
+def statements_per_create(tokens: list[str], bodies: list[dict[str, object]], n: int = 20) -> None:
+    """Create ``n`` tickets in this process through the same API view and count the SQL statements
+    each costs (after a warm-up: the reference caches are filled as a running server's are)."""
+    from collections import Counter
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {tokens[0]}")
+
+    def post(body: dict[str, object]) -> None:
+        response = client.post("/api/v1/tickets/", data=json.dumps(body), content_type="application/json")
+        assert response.status_code == 201, response.content[:500]
+
+    for body in bodies[-2 * n : -n]:
+        post(body)
+    with CaptureQueriesContext(connection) as queries:
+        for body in bodies[-n:]:
+            post(body)
+    kinds = Counter(q["sql"].split()[0].upper() for q in queries.captured_queries)
+    writes = kinds["INSERT"] + kinds["UPDATE"] + kinds["DELETE"]
+    print(
+        f"SQL statements per create: {len(queries.captured_queries) / n:.1f} "
+        f"({writes / n:.1f} writes; {', '.join(f'{k} {v / n:g}' for k, v in sorted(kinds.items()))})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -149,10 +177,18 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the bench database")
+    parser.add_argument(
+        "--peer-shape",
+        action="store_true",
+        help="the django-helpdesk comparison's shape: 8 clients, 30 s, 2 gunicorn sync workers",
+    )
     args = parser.parse_args()
+    if args.peer_shape:
+        args.clients, args.seconds, args.workers, args.threads = 8, 30.0, 2, 1
 
     create_database(fresh=args.fresh)
     tokens, bodies = prepare(agent_count=min(args.clients, 50))
+    statements_per_create(tokens, bodies)
     env = bench_env()
     server = subprocess.Popen(
         [

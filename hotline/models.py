@@ -4,6 +4,7 @@ knowledge base (知识库) with its versions."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dispatch.directory.cache import directory_cache_forget
 from dispatch.directory.choices import UrgencyTier
 from dispatch.directory.fields import optional_reference
 
@@ -37,6 +39,15 @@ class SensitiveRule(models.Model):
 
     def __str__(self) -> str:
         return self.pattern
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        directory_cache_forget("hotline", "sensitive_rules")
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        directory_cache_forget("hotline", "sensitive_rules")
+        return deleted
 
     def clean(self) -> None:
         if self.is_regex:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 
+from dispatch.directory.cache import cached
 from dispatch.directory.models import Category, Region
 from dispatch.directory.reads import region_ancestor_at
 from dispatch.models import WhistleSummons
@@ -117,12 +118,19 @@ POOL_LIMIT = 300
 
 
 def sensitive_rules() -> list[sensitive.Rule]:
-    return [
-        sensitive.Rule(*row)
-        for row in SensitiveRule.objects.filter(is_active=True).values_list(
-            "pk", "pattern", "is_regex", "kind", "raise_to"
-        )
-    ]
+    """The active rules, read once per process for the directory cache's lifetime (every intake
+    checks them); a rule saved or deleted in this process clears them at once (models.SensitiveRule),
+    other processes follow within DIRECTORY_CACHE_SECONDS."""
+
+    def load() -> list[sensitive.Rule]:
+        return [
+            sensitive.Rule(*row)
+            for row in SensitiveRule.objects.filter(is_active=True).values_list(
+                "pk", "pattern", "is_regex", "kind", "raise_to"
+            )
+        ]
+
+    return cached("hotline", "sensitive_rules", load)
 
 
 def duplicate_candidates(

@@ -41,12 +41,15 @@ def _fresh_directory_cache():  # type: ignore[no-untyped-def]
     """Each test sees the directory as its own database has it."""
     from citizens.services import templates_forget
     from dispatch.directory.cache import directory_cache_clear
+    from orders.hints import hints_forget
 
     directory_cache_clear()
     templates_forget()
+    hints_forget()
     yield
     directory_cache_clear()
     templates_forget()
+    hints_forget()
 
 
 def load_reference_data() -> None:

@@ -34,6 +34,25 @@ def region_get_by_code(code: str) -> Region | None:
     return former.region if former else None
 
 
+def region_index() -> dict[str, Region]:
+    """Every region by code, each linked to its parent instance (one query, no boundaries): the
+    directory cache's index for intake. The instances are shared and must not be modified."""
+    regions = {r.pk: r for r in Region.objects.defer("boundary").order_by("level", "code")}
+    for region in regions.values():
+        parent = regions.get(region.parent_id) if region.parent_id else None
+        region._state.fields_cache["parent"] = parent
+    return {region.code: region for region in regions.values()}
+
+
+def category_index() -> dict[str, Category]:
+    """Every category by code, each linked to its parent instance (one query)."""
+    categories = {c.pk: c for c in Category.objects.all()}
+    for category in categories.values():
+        parent = categories.get(category.parent_id) if category.parent_id else None
+        category._state.fields_cache["parent"] = parent
+    return {category.code: category for category in categories.values()}
+
+
 def region_search(q: str) -> Q:
     """Match a region by its name or any alias."""
     return Q(name__icontains=q) | Q(aliases__name__icontains=q)
