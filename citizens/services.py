@@ -12,7 +12,7 @@ from django.db import transaction
 
 from orders import clock
 from orders.choices import Channel
-from orders.hints import hint_after_commit_in
+from orders.hints import hint_coalesced_after_commit
 from orders.models import Caller, Ticket, TicketEvent
 from orders.privacy import decrypt
 from orders.progress import PUBLIC_STEPS, TOLD_STEPS, unit_of
@@ -67,7 +67,7 @@ def outbox_fill(event: TicketEvent, ticket: Ticket) -> None:
     )
     from .tasks import messages_send
 
-    hint_after_commit_in(2, messages_send)
+    hint_coalesced_after_commit(2, messages_send)  # sends every due message when it runs
 
 
 TEMPLATE_SECONDS = 60

@@ -34,18 +34,20 @@ def hint_after_commit(task: Any, *args: Any, **kwargs: Any) -> None:
 _queued_at: dict[str, float] = {}
 # A hint is skipped only if the one already queued runs at least this long after the skipped commit.
 _MARGIN = 0.5
+_monotonic = time.monotonic  # (a test moves it)
 
 
 def hint_after_commit_in(seconds: float, task: Any, *args: Any, **kwargs: Any) -> None:
-    """Like ``hint_after_commit``, run ``seconds`` later, so that a burst of changes is done once.
+    """Like ``hint_after_commit``, run ``seconds`` later (so that a burst of changes is done once)."""
+    transaction.on_commit(partial(_send, task, args, kwargs, seconds), robust=True)
 
-    A hint without arguments (a task that does all due work, such as the outbox sender) is not queued
-    again while this process's previous one is still waiting to run: that run will see this commit.
-    Under load that is one broker message every ``seconds`` per process instead of one per request."""
-    if args or kwargs:
-        transaction.on_commit(partial(_send, task, args, kwargs, seconds), robust=True)
-    else:
-        transaction.on_commit(partial(_send_unless_queued, task, seconds), robust=True)
+
+def hint_coalesced_after_commit(seconds: float, task: Any) -> None:
+    """Queue ``task`` (no arguments) ``seconds`` after commit, unless this process's previous hint
+    for it is still waiting to run: that run will see this commit. Only for a task that, when it
+    runs, does all the work due by then (the outbox sender). Under load that is one broker message
+    every ``seconds`` per process instead of one per request."""
+    transaction.on_commit(partial(_send_unless_queued, task, seconds), robust=True)
 
 
 def hints_forget() -> None:
@@ -54,7 +56,7 @@ def hints_forget() -> None:
 
 
 def _send_unless_queued(task: Any, seconds: float) -> None:
-    now = time.monotonic()
+    now = _monotonic()
     queued = _queued_at.get(task.name)
     if queued is not None and now < queued + seconds - _MARGIN:
         return  # the queued run starts after this commit and does its work too

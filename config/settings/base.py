@@ -121,6 +121,12 @@ TEMPLATES = [
 # https://github.com/jazzband/dj-database-url
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+# Behind PgBouncer in transaction mode (docs/scaling.md) a connection's server changes between
+# transactions: no server-side cursors (they outlive a transaction) and no prepared statements
+# (PgBouncer 1.18 does not carry them over).
+if env_bool("DATABASE_TRANSACTION_POOLING", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 # Reads that may lag (the insight and assessment pages and API) go to a PostgreSQL streaming replica
 # when one is configured, and back to the primary while it is down (config/replica.py,
 # docs/scaling.md).

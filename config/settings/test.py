@@ -14,7 +14,7 @@ from .base import *  # noqa: F403
 
 # Hashing demo passwords with PBKDF2 would dominate the suite's run time.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE") or 0)  # noqa: F405
 # TEST_DATABASE_NAME lets two test runs on one machine use separate databases.
 # Another city's run (JURISDICTION=hangzhou) gets a database of its own, loaded with that city.
 _CITY_SUFFIX = "" if JURISDICTION == "beijing" else f"_{JURISDICTION}"  # noqa: F405

@@ -27,8 +27,12 @@ class Assignment(models.Model):
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="assignments"
     )
-    unit = models.ForeignKey(
-        "dispatch.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
+    unit = models.ForeignKey(  # (indexed by assignment_unit_ticket, which starts with it)
+        "dispatch.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        db_index=False,
     )
     role = models.CharField(_("role"), max_length=12, choices=AssignmentRole.choices)
     assigned_by = optional_reference(settings.AUTH_USER_MODEL, _("assigned by"), on_delete=models.SET_NULL)

@@ -25,8 +25,9 @@ from .tickets import Ticket
 class TicketEvent(models.Model):
     """工单流转记录: an append-only audit of every change, written in the change's own transaction."""
 
+    # (indexed by event_ticket_created, which starts with it)
     ticket = models.ForeignKey(
-        Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="events"
+        Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="events", db_index=False
     )
     # Any kind registered in ``orders.event_kinds`` (the apps above add theirs), checked on save.
     kind = models.CharField(_("kind"), max_length=32)
@@ -73,7 +74,7 @@ class DeadlineStepRecord(models.Model):
     step = models.CharField(_("step"), max_length=12, choices=DeadlineStep.choices)
     due_at = models.DateTimeField(_("deadline"))
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="+")
-    unit = optional_reference("dispatch.Unit", _("responsible unit"))
+    unit = optional_reference("dispatch.Unit", _("responsible unit"), db_index=False)  # deadline_step_unit
     recorded_at = models.DateTimeField(_("recorded at"))
 
     class Meta:
@@ -94,8 +95,12 @@ class DeadlineStepRecord(models.Model):
 class Notice(models.Model):
     """通知: a message to a unit (催办, 督办, decisions on its requests), read in its inbox."""
 
-    unit = models.ForeignKey(
-        "dispatch.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="notices"
+    unit = models.ForeignKey(  # (indexed by notice_unit_created, which starts with it)
+        "dispatch.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+        db_index=False,
     )
     ticket = optional_reference(Ticket, _("ticket"), on_delete=models.CASCADE, related_name="notices")
     step = optional_reference(

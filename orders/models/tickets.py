@@ -186,6 +186,12 @@ class Ticket(FSMModelMixin, models.Model):
                 name="ticket_callback_provisional",
                 condition=Q(callback_due_provisional=True),
             ),
+            # the sweep reads only scheduled callback steps, as it does the assignments' steps
+            models.Index(
+                fields=["callback_next_at"],
+                name="ticket_callback_next",
+                condition=Q(callback_next_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
