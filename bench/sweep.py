@@ -160,6 +160,12 @@ def main() -> None:
             f"  {open_count:>9,} open: one sweep {elapsed:.2f}s, {queries} SQL statements; "
             f"a second sweep (nothing due) {again * 1000:.0f} ms, {again_queries} statements"
         )
+    if len(results) > 1:
+        largest, smallest = max(results), min(results)
+        print(
+            f"  cost with {largest[0]:,} open / with {smallest[0]:,} open: {largest[1] / smallest[1]:.2f}x "
+            f"(target at most 1.5x); {args.due / largest[1]:,.0f} due steps per second taken"
+        )
 
 
 if __name__ == "__main__":

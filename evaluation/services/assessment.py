@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,9 +39,14 @@ def scheme_weights(scheme: AssessmentScheme) -> scoring.Weights:
 
 
 @transaction.atomic
-def period_scores_compute(*, group: str, day: dt.date, final: bool = False) -> int:
+def period_scores_compute(
+    *, group: str, day: dt.date, final: bool = False, shared: dict[Any, Any] | None = None
+) -> int:
     """Compute (or recompute) one group's scores for the period containing ``day``. Idempotent:
-    the period's rows are replaced as a whole. Returns how many units were scored."""
+    the period's rows are replaced as a whole. Returns how many units were scored.
+
+    ``shared`` carries figures that do not depend on the group (the whole city's dispatch
+    statistics of the period) from one group's computation to the next in the same run."""
     group = AssessmentGroup(group)
     scheme = selectors.scheme_for(group, day)
     start, end = scoring.period_of(day, scheme.period_start_day)
@@ -56,7 +62,10 @@ def period_scores_compute(*, group: str, day: dt.date, final: bool = False) -> i
         count_rework_rounds=scheme.count_rework_rounds,
     )
     operations = selectors.unit_operations(units, group, since, until, now)
-    dispatch = dispatch_statistics(start=since, end=until, now=now)
+    shared = {} if shared is None else shared
+    if ("dispatch", since, until) not in shared:
+        shared[("dispatch", since, until)] = dispatch_statistics(start=since, end=until, now=now)
+    dispatch = shared[("dispatch", since, until)]
     per_thousand = selectors.volume_per_thousand(units, group, since, until)
     proactive = selectors.proactive_outcomes(units, group, since, until)
     label = scoring.period_label(start, scheme.period_start_day)
@@ -169,13 +178,14 @@ def periods_compute_due(*, today: dt.date | None = None, groups: Iterable[str] =
     """Nightly: the current period provisionally; the period just ended, finally. Idempotent."""
     today = today or timezone.localdate()
     done = {}
+    shared: dict[Any, Any] = {}  # the city's dispatch statistics, read once for every group
     for group in groups:
         scheme = selectors.scheme_for(group, today)
         start, _ = scoring.period_of(today, scheme.period_start_day)
         previous_start, _ = scoring.previous_period(start)
         # the period just ended first, so that the current one carries its ranks as "previous"
         if not PeriodScore.objects.filter(group=group, period_start=previous_start, is_final=True).exists():
-            period_scores_compute(group=group, day=previous_start, final=True)
-        period_scores_compute(group=group, day=today, final=False)
+            period_scores_compute(group=group, day=previous_start, final=True, shared=shared)
+        period_scores_compute(group=group, day=today, final=False, shared=shared)
         done[group] = scoring.period_label(start, scheme.period_start_day)
     return done
