@@ -102,3 +102,78 @@ def callback_facts(
             contradicts=row["contradicts_record"],
             count=row["n"],
         )
+
+
+def callback_facts_by_group(
+    since: dt.datetime, until: dt.datetime, *, repeat_windows: dict[str, int]
+) -> dict[str, list[scoring.CallbackFact]]:
+    """Every group's callback facts of the period from one grouped read of the callbacks (the
+    nightly run scores six groups; each reading them again cost a pass over the month each).
+
+    The same rows as :func:`callback_facts` gives group by group: a round counts for the unit of its
+    ``group`` and, when it has one, for its district (the district group). Whether a round was
+    superseded does not depend on the group — the caller's later tickets are looked for among all
+    of them — so it is computed once per distinct repeat window of the groups' schemes."""
+    base = Callback.objects.filter(completed_at__gte=since, completed_at__lt=until).exclude(
+        outcome__in=[CallbackOutcome.INHERITED, CallbackOutcome.VERIFIED]
+    )
+    windows = sorted(set(repeat_windows.values()))
+    flags = {
+        f"superseded_{days}": Case(
+            When(Q(ticket_id__in=superseded_tickets(base.values("ticket_id"), days)), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+        for days in windows
+        if days > 0
+    }
+    rows = (
+        base.annotate(
+            **flags,
+            first_round=Case(
+                When(round=0, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+        )
+        .values(
+            "group",
+            "unit_id",
+            "district_unit_id",
+            "first_round",
+            "is_final",
+            "valid",
+            "outcome",
+            "contacted",
+            "resolution",
+            "satisfaction",
+            "ticket__assessment_exempt",
+            "contradicts_record",
+            *flags,
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    facts: dict[str, list[scoring.CallbackFact]] = {group: [] for group in repeat_windows}
+    for row in rows:
+
+        def fact(unit: int, group: str, row: dict[str, Any] = row) -> scoring.CallbackFact:
+            days = repeat_windows[group]
+            return scoring.CallbackFact(
+                unit=unit,
+                round=0 if row["first_round"] else 1,
+                is_final=row["is_final"],
+                valid=row["valid"],
+                unreachable=row["outcome"] == CallbackOutcome.UNREACHABLE,
+                exempt=row["ticket__assessment_exempt"],
+                superseded=bool(row[f"superseded_{days}"]) if days > 0 else False,
+                contacted=row["contacted"],
+                resolution=row["resolution"],
+                satisfaction=row["satisfaction"],
+                contradicts=row["contradicts_record"],
+                count=row["n"],
+            )
+
+        if row["group"] in facts and row["group"] != AssessmentGroup.DISTRICT:
+            facts[row["group"]].append(fact(row["unit_id"], row["group"]))
+        if row["district_unit_id"] is not None and AssessmentGroup.DISTRICT in facts:
+            facts[AssessmentGroup.DISTRICT].append(fact(row["district_unit_id"], AssessmentGroup.DISTRICT))
+    return facts

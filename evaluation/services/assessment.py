@@ -58,11 +58,11 @@ def period_scores_compute(
         u.pk: u for u in Unit.objects.filter(assessment_group=group, is_active=True).select_related("parent")
     }
     tallies = scoring.tally(
-        counting.callback_facts(group, since, until, repeat_window_days=scheme.repeat_window_days),
-        count_rework_rounds=scheme.count_rework_rounds,
+        _facts(group, scheme, start, since, until, shared), count_rework_rounds=scheme.count_rework_rounds
     )
     operations = selectors.unit_operations(units, group, since, until, now)
-    shared = {} if shared is None else shared
+    if shared is None:
+        shared = {}
     if ("dispatch", since, until) not in shared:
         shared[("dispatch", since, until)] = dispatch_statistics(start=since, end=until, now=now)
     dispatch = shared[("dispatch", since, until)]
@@ -140,6 +140,30 @@ def period_scores_compute(
     PeriodScore.objects.filter(group=group, period_start=start).delete()
     PeriodScore.objects.bulk_create(scored.values())
     return len(scored)
+
+
+def _facts(
+    group: str,
+    scheme: AssessmentScheme,
+    start: dt.date,
+    since: dt.datetime,
+    until: dt.datetime,
+    shared: dict[Any, Any] | None,
+) -> list[scoring.CallbackFact] | Iterable[scoring.CallbackFact]:
+    """The group's callback facts: read alone, or — in a run over every group (``shared``) — taken
+    from one read for all groups whose period is this one."""
+    if shared is None:
+        return counting.callback_facts(group, since, until, repeat_window_days=scheme.repeat_window_days)
+    key = ("facts", since, until)
+    if key not in shared:
+        windows: dict[str, int] = {
+            str(g): found.repeat_window_days
+            for g in GROUPS
+            if (found := selectors.scheme_in_force(g, start)) is not None
+        }
+        shared[key] = counting.callback_facts_by_group(since, until, repeat_windows=windows)
+    facts: list[scoring.CallbackFact] = shared[key][group]
+    return facts
 
 
 def _rank(scored: dict[int, PeriodScore], units: dict[int, Unit], group: str, start: dt.date) -> None:

@@ -159,3 +159,24 @@ def test_the_nightly_run_scores_the_current_period_and_finalises_the_last(datase
     # December's first night: November becomes final.
     periods_compute_due(today=dt.date(2026, 12, 1))
     assert PeriodScore.objects.filter(label="2026-11", group="street").exclude(is_final=True).count() == 0
+
+
+def test_one_read_for_every_group_scores_as_each_group_alone(dataset, settings) -> None:  # type: ignore[no-untyped-def]
+    from evaluation.services import GROUPS
+
+    fields = ("unit_id", "group", "callbacks", "valid_callbacks", "contacted", "resolved", "satisfied")
+    fields += ("basic", "unsatisfied", "repeats", "exempt", "composite", "rank")
+
+    def snapshot() -> list[tuple]:  # type: ignore[type-arg]
+        return sorted(PeriodScore.objects.filter(label="2026-11").values_list(*fields))
+
+    shared: dict[object, object] = {}
+    for group in GROUPS:
+        period_scores_compute(group=group, day=NOVEMBER, shared=shared)
+    together = snapshot()
+    assert [key[0] for key in shared].count("facts") == 1  # the callbacks were read once for all
+    for group in GROUPS:
+        period_scores_compute(group=group, day=NOVEMBER)
+    alone = snapshot()
+    assert together == alone
+    assert {row[1] for row in together} >= {"street", "district"}

@@ -174,3 +174,22 @@ def test_weights_that_do_not_add_up_are_refused() -> None:
     row.extra_weights = {"no_such_indicator": 0.0}
     with pytest.raises(ValidationError, match="no_such_indicator"):
         row.full_clean()
+
+
+@pytest.mark.parametrize("window", [30, 0])
+def test_the_nightly_read_for_every_group_counts_repeats_as_one_group_alone(month, window) -> None:  # type: ignore[no-untyped-def]
+    from evaluation.services import GROUPS
+
+    alone = scheme(repeat_window_days=window)
+    counted = (alone.valid_callbacks, alone.repeats, alone.contradictions, alone.composite)
+    shared: dict[object, object] = {}
+    for group in GROUPS:
+        period_scores_compute(group=group, day=DAY, shared=shared)
+    together = PeriodScore.objects.get(unit__code=active_city().street, label="2026-11")
+    assert (
+        together.valid_callbacks,
+        together.repeats,
+        together.contradictions,
+        together.composite,
+    ) == counted
+    assert together.repeats == (1 if window else 0)
