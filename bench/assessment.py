@@ -313,6 +313,7 @@ def main() -> None:
     from django.utils import timezone
 
     from evaluation import scoring
+    from evaluation.counting import ANALYTIC_WORK_MEM
     from evaluation.models import PeriodScore
     from evaluation.selectors import scheme_in_force
     from evaluation.services import GROUPS, period_scores_compute
@@ -325,6 +326,7 @@ def main() -> None:
     # the raw aggregate, once to warm the cache, then timed
     repeat_days = scheme_in_force("street", MONTH_START).repeat_window_days
     with connection.cursor() as cursor:
+        cursor.execute("SET work_mem = %s", [ANALYTIC_WORK_MEM])  # as the computation's transaction has
         cursor.execute(RAW_SQL, [repeat_days, since, until])
         cursor.fetchall()
         began = time.perf_counter()
