@@ -103,20 +103,25 @@ def callback_facts(
         .order_by()
     )
     for row in rows:
-        yield scoring.CallbackFact(
-            unit=row[key],
-            round=0 if row["first_round"] else 1,
-            is_final=row["is_final"],
-            valid=row["valid"],
-            unreachable=row["outcome"] == CallbackOutcome.UNREACHABLE,
-            exempt=row["ticket__assessment_exempt"],
-            superseded=row["superseded"],
-            contacted=row["contacted"],
-            resolution=row["resolution"],
-            satisfaction=row["satisfaction"],
-            contradicts=row["contradicts_record"],
-            count=row["n"],
-        )
+        yield _fact(row, unit=row[key], superseded=row["superseded"])
+
+
+def _fact(row: dict[str, Any], *, unit: int, superseded: bool) -> scoring.CallbackFact:
+    """One grouped row of callback rounds as the scoring reads it."""
+    return scoring.CallbackFact(
+        unit=unit,
+        round=0 if row["first_round"] else 1,
+        is_final=row["is_final"],
+        valid=row["valid"],
+        unreachable=row["outcome"] == CallbackOutcome.UNREACHABLE,
+        exempt=row["ticket__assessment_exempt"],
+        superseded=superseded,
+        contacted=row["contacted"],
+        resolution=row["resolution"],
+        satisfaction=row["satisfaction"],
+        contradicts=row["contradicts_record"],
+        count=row["n"],
+    )
 
 
 def callback_facts_by_group(
@@ -173,20 +178,7 @@ def callback_facts_by_group(
 
         def fact(unit: int, group: str, row: dict[str, Any] = row) -> scoring.CallbackFact:
             days = repeat_windows[group]
-            return scoring.CallbackFact(
-                unit=unit,
-                round=0 if row["first_round"] else 1,
-                is_final=row["is_final"],
-                valid=row["valid"],
-                unreachable=row["outcome"] == CallbackOutcome.UNREACHABLE,
-                exempt=row["ticket__assessment_exempt"],
-                superseded=bool(row[f"superseded_{days}"]) if days > 0 else False,
-                contacted=row["contacted"],
-                resolution=row["resolution"],
-                satisfaction=row["satisfaction"],
-                contradicts=row["contradicts_record"],
-                count=row["n"],
-            )
+            return _fact(row, unit=unit, superseded=bool(row[f"superseded_{days}"]) if days > 0 else False)
 
         if row["group"] in facts and row["group"] != AssessmentGroup.DISTRICT:
             facts[row["group"]].append(fact(row["unit_id"], row["group"]))

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,53 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., Worker]]:
     yield start
     for worker in workers:
         worker.stop()
+
+
+def as_postgres(command: list[str]) -> list[str]:
+    """Run a PostgreSQL tool (pg_basebackup, pg_ctl, pgbouncer) as the postgres user when root."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@contextmanager
+def web_server(log: Path, *, workers: int = 1, **environment: str) -> Iterator[str]:
+    """gunicorn serving the project on the test database (unless ``environment`` says otherwise),
+    in its own process; yields its base URL once it answers."""
+    import requests
+
+    database = connection.settings_dict
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "ACCESS_CACHE_SECONDS": "0",
+        "DIRECTORY_CACHE_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+        **environment,
+    }
+    handle = log.open("wb")
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", "config.wsgi:application"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        try:
+            return requests.get(f"{base}/accounts/login/", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+
+    try:
+        wait_for(up, 60, "the web server did not start:\n" + log.read_text(errors="replace"))
+        yield base
+    finally:
+        server.terminate()
+        server.wait(30)
+        handle.close()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -26,14 +25,10 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from orders.models import Ticket
-from tests.integration.conftest import ROOT, free_port, wait_for
+from tests.integration.conftest import as_postgres, free_port, wait_for, web_server
 
 POOL_SIZE = 3
 WEB_WORKERS = 6
-
-
-def _as_postgres(command: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
 class Bouncer:
@@ -63,7 +58,7 @@ class Bouncer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            _as_postgres([self.binary, str(self.folder / "pgbouncer.ini")]),
+            as_postgres([self.binary, str(self.folder / "pgbouncer.ini")]),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -109,42 +104,14 @@ def bouncer(committed_db) -> Iterator[Bouncer]:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def web_via_bouncer(bouncer: Bouncer, tmp_path: Path) -> Iterator[str]:
     database = connection.settings_dict
-    port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgres://{database['USER']}@127.0.0.1:{bouncer.port}/{database['NAME']}",
-        "DATABASE_TRANSACTION_POOLING": "true",
-        "CONN_MAX_AGE": "60",  # each web worker keeps its client connection to PgBouncer
-        "ACCESS_CACHE_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    log = (tmp_path / "web.log").open("wb")
-    server = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gunicorn", "config.wsgi:application"),
-            *("--bind", f"127.0.0.1:{port}", "--workers", str(WEB_WORKERS), "--timeout", "60"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return requests.get(f"{base}/accounts/login/", timeout=2).status_code == 200
-        except requests.RequestException:
-            return False
-
-    try:
-        wait_for(up, 60, "the web server did not start")
+    with web_server(
+        tmp_path / "web.log",
+        workers=WEB_WORKERS,
+        DATABASE_URL=f"postgres://{database['USER']}@127.0.0.1:{bouncer.port}/{database['NAME']}",
+        DATABASE_TRANSACTION_POOLING="true",
+        CONN_MAX_AGE="60",  # each web worker keeps its client connection to PgBouncer
+    ) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(30)
-        log.close()
 
 
 def test_many_web_workers_share_a_few_server_connections(bouncer, web_via_bouncer, cast) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,13 +23,9 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from orders.models import Ticket
-from tests.integration.conftest import ROOT, free_port, wait_for
+from tests.integration.conftest import as_postgres, free_port, wait_for, web_server
 
 pytestmark = pytest.mark.replica
-
-
-def _as_postgres(command: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
 def _pg_bin() -> Path:
@@ -61,7 +56,7 @@ class Replica:
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres", "postgres")
         backup = subprocess.run(
-            _as_postgres(
+            as_postgres(
                 [
                     *("pg_basebackup", "-h", host, "-p", port, "-U", user, "-D", str(self.data)),
                     *("-R", "-X", "stream", "-c", "fast"),
@@ -87,7 +82,7 @@ class Replica:
                     shutil.chown(self.data / name, "postgres", "postgres")
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder}"
         started = subprocess.run(
-            _as_postgres(
+            as_postgres(
                 [
                     *(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options),
                     *("-l", str(self.folder / "log"), "-w", "-t", "60", "start"),
@@ -120,7 +115,7 @@ class Replica:
 
     def stop(self) -> None:
         subprocess.run(
-            _as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"]),
+            as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"]),
             capture_output=True,
             timeout=60,
         )
@@ -147,44 +142,10 @@ def replica(committed_db) -> Iterator[Replica]:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def web(replica: Replica, tmp_path: Path) -> Iterator[str]:
     """gunicorn on the primary, with the replica configured for the reads that may lag."""
-    database = connection.settings_dict
-    port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "DATABASE_REPLICA_URL": replica.url,
-        "REPLICA_CHECK_SECONDS": "2",
-        "ACCESS_CACHE_SECONDS": "0",
-        "DIRECTORY_CACHE_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    log = (tmp_path / "web.log").open("wb")
-    server = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gunicorn", "config.wsgi:application"),
-            *("--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "60"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return requests.get(f"{base}/accounts/login/", timeout=2).status_code == 200
-        except requests.RequestException:
-            return False
-
-    try:
-        wait_for(up, 60, "the web server did not start")
+    with web_server(
+        tmp_path / "web.log", DATABASE_REPLICA_URL=replica.url, REPLICA_CHECK_SECONDS="2"
+    ) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(30)
-        log.close()
 
 
 def test_insight_reads_the_replica_writes_go_to_the_primary_and_a_lost_replica_falls_back(  # type: ignore[no-untyped-def]
