@@ -1,11 +1,17 @@
 """Benchmark: ticket creation through the HTTP API under gunicorn, with concurrent clients.
 
     .venv/bin/python bench/intake_http.py [--clients 32] [--seconds 20] [--workers 4]
+    .venv/bin/python bench/intake_http.py --peer-shape --peer helpdesk --rounds 3
 
 Starts gunicorn on PostgreSQL (a dedicated bench database), warms up, then lets client processes
 POST realistic tickets (real categories, regions and varied callers) as fast as the server answers,
 over keep-alive connections on loopback. Prints tickets per second and latency percentiles. The
 clients share the machine's cores with the server, so the figures are a floor.
+
+``--peer helpdesk`` measures django-helpdesk 2.6.1 (installed from PyPI under ``var/peer/`` on the
+first run, bench/peer_helpdesk.py) the same way in the same run: each round serves ours, then the
+peer, with the same gunicorn workers, clients and duration, on the same PostgreSQL server, and the
+last lines print each round's pair and ratio.
 """
 
 from __future__ import annotations
@@ -16,15 +22,13 @@ import json
 import multiprocessing
 import os
 import random
-import signal
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from environment import ROOT, bench_env, create_database, setup_django
+from environment import GunicornServer, create_database, setup_django
 
 CONTENTS = [
     "暖气不热，室温只有16度，家里有老人孩子。",
@@ -77,6 +81,7 @@ def prepare(agent_count: int) -> tuple[list[str], list[dict[str, object]]]:
 
 def client_loop(
     port: int,
+    path: str,
     tokens: list[str],
     bodies: list[dict[str, object]],
     start_at: float,
@@ -101,7 +106,7 @@ def client_loop(
             try:
                 connection.request(
                     "POST",
-                    "/api/v1/tickets/",
+                    path,
                     body=body,
                     headers={
                         "Authorization": f"Token {token}",
@@ -182,6 +187,12 @@ def main() -> None:
         action="store_true",
         help="the django-helpdesk comparison's shape: 8 clients, 30 s, 2 gunicorn sync workers",
     )
+    parser.add_argument(
+        "--peer",
+        choices=["helpdesk"],
+        help="also measure django-helpdesk 2.6.1 (PyPI, bench/peer_helpdesk.py), interleaved with ours",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of each side, interleaved")
     args = parser.parse_args()
     if args.peer_shape:
         args.clients, args.seconds, args.workers, args.threads = 8, 30.0, 2, 1
@@ -189,84 +200,90 @@ def main() -> None:
     create_database(fresh=args.fresh)
     tokens, bodies = prepare(agent_count=min(args.clients, 50))
     statements_per_create(tokens, bodies)
-    env = bench_env()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--log-level",
-            "warning",
-            "--keep-alive",
-            "30",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", args.port, timeout=1).request(
-                    "GET", "/accounts/login/"
-                )
-                break
-            except OSError:
-                time.sleep(0.2)
-        processes_count = 2
-        start_at = time.time() + args.warmup
-        stop_at = start_at + args.seconds
-        queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-        processes = []
-        per_process = max(1, args.clients // processes_count)
-        for p in range(processes_count):
-            os.environ["BENCH_THREADS"] = str(per_process)
-            os.environ["BENCH_OFFSET"] = str(p * per_process)
-            process = multiprocessing.Process(
-                target=client_loop, args=(args.port, tokens, bodies, start_at, stop_at, queue)
-            )
-            process.start()
-            processes.append(process)
-        results = [queue.get(timeout=args.warmup + args.seconds + 120) for _ in processes]
-        for process in processes:
-            process.join()
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    ours = ("ours", "/api/v1/tickets/", tokens, bodies)
+    sides = [ours]
+    if args.peer == "helpdesk":
+        import peer_helpdesk
 
+        token, queue = peer_helpdesk.prepare()
+        sides.append(
+            ("django-helpdesk 2.6.1", "/api/tickets/", [token], peer_helpdesk.bodies(queue, CONTENTS))
+        )
+    print(
+        f"intake over HTTP: {args.clients} clients, gunicorn {args.workers}x{args.threads} for each side, "
+        f"{os.cpu_count()} cores, PostgreSQL; {args.rounds} round(s) of {args.seconds:.0f}s, interleaved"
+    )
+    figures: dict[str, list[tuple[float, float]]] = {label: [] for label, *_ in sides}
+    for round_number in range(args.rounds):
+        for label, path, side_tokens, side_bodies in sides:
+            server = (
+                GunicornServer(args.port, args.workers, args.threads)
+                if label == "ours"
+                else peer_helpdesk.Server(args.port, args.workers, args.threads)
+            )
+            with server:
+                if label != "ours":
+                    peer_helpdesk.check(args.port, side_tokens[0], side_bodies[0])
+                latencies, errors = measure(args, path, side_tokens, side_bodies)
+            figures[label].append(
+                report(f"round {round_number + 1}, {label}", latencies, errors, args.seconds)
+            )
+    if len(sides) > 1:
+        print("same run, side by side:")
+        for n in range(args.rounds):
+            (rate, p99), (peer_rate, peer_p99) = figures["ours"][n], figures[sides[1][0]][n]
+            print(
+                f"  round {n + 1}: ours {rate:.0f} t/s (p99 {p99:.0f} ms), {sides[1][0]} {peer_rate:.0f} t/s "
+                f"(p99 {peer_p99:.0f} ms): {rate / peer_rate:.2f}x (target at least 5x, p99 at most 50 ms)"
+            )
+
+
+def measure(
+    args: argparse.Namespace, path: str, tokens: list[str], bodies: list[dict[str, object]]
+) -> tuple[list[float], dict[int, int]]:
+    """Client processes POST as fast as the server answers; the latencies after warm-up."""
+    processes_count = 2
+    start_at = time.time() + args.warmup
+    stop_at = start_at + args.seconds
+    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    processes = []
+    per_process = max(1, args.clients // processes_count)
+    for p in range(processes_count):
+        os.environ["BENCH_THREADS"] = str(per_process)
+        os.environ["BENCH_OFFSET"] = str(p * per_process)
+        process = multiprocessing.Process(
+            target=client_loop, args=(args.port, path, tokens, bodies, start_at, stop_at, queue)
+        )
+        process.start()
+        processes.append(process)
+    results = [queue.get(timeout=args.warmup + args.seconds + 120) for _ in processes]
+    for process in processes:
+        process.join()
     latencies = sorted(x for lat, _ in results for x in lat)
     errors: dict[int, int] = {}
     for _, errs in results:
         for status, count in errs.items():
             errors[status] = errors.get(status, 0) + count
+    return latencies, errors
+
+
+def report(label: str, latencies: list[float], errors: dict[int, int], seconds: float) -> tuple[float, float]:
+    """Print one side's figures; return (tickets per second, p99 ms)."""
     if not latencies:
-        print("no successful requests", errors)
+        print(f"  {label}: no successful requests", errors)
         sys.exit(1)
 
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
 
-    rate = len(latencies) / args.seconds
-    cores = os.cpu_count()
+    rate = len(latencies) / seconds
+    print(f"  {label}: {len(latencies)} tickets created in {seconds:.0f}s = {rate:.0f} tickets/s")
     print(
-        f"intake over HTTP: {args.clients} clients, gunicorn {args.workers}x{args.threads}, "
-        f"{cores} cores, PostgreSQL"
+        f"    latency ms: p50 {pct(50):.1f}  p90 {pct(90):.1f}  p99 {pct(99):.1f}  "
+        f"max {latencies[-1] * 1000:.1f}  mean {statistics.mean(latencies) * 1000:.1f}; "
+        f"non-201 answers: {errors or 'none'}"
     )
-    print(f"  tickets created: {len(latencies)} in {args.seconds:.0f}s = {rate:.0f} tickets/s")
-    mean = statistics.mean(latencies) * 1000
-    print(
-        f"  latency ms: p50 {pct(50):.1f}  p90 {pct(90):.1f}  p99 {pct(99):.1f}  "
-        f"max {latencies[-1] * 1000:.1f}"
-    )
-    print(f"  mean latency ms: {mean:.1f}")
-    print(f"  non-201 answers: {errors or 'none'}")
+    return rate, pct(99)
 
 
 if __name__ == "__main__":

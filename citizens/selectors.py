@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 
 from orders.models import Ticket, TicketEvent
+from orders.partitions import events_floor
 from orders.privacy import decrypt
 
 
@@ -25,4 +26,5 @@ def ticket_for_citizen(*, number: str, last4: str) -> Ticket | None:
 
 
 def public_events(ticket: Ticket) -> list[TicketEvent]:
-    return list(ticket.events.select_related("actor_unit").order_by("created_at", "pk"))
+    events = ticket.events.filter(created_at__gte=events_floor(ticket.created_at))  # decision 37
+    return list(events.select_related("actor_unit").order_by("created_at", "pk"))

@@ -45,3 +45,12 @@ def recompute_provisional_deadlines_task(year: int) -> dict[str, int]:
     from .services.calendar import provisional_deadlines_recompute
 
     return dict(provisional_deadlines_recompute(year=year))
+
+
+@shared_task(name="orders.event_partitions_ensure", acks_late=True, ignore_result=True)
+def event_partitions_ensure_task() -> list[str]:
+    """Daily: this month's event partition and the next three exist; rows that reached the default
+    partition meanwhile are moved into their month's (PostgreSQL; nothing on SQLite)."""
+    from .partitions import event_partitions_ensure
+
+    return event_partitions_ensure()

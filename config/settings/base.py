@@ -328,6 +328,7 @@ CELERY_QUEUES_BY_KIND = {
         "dispatch.whistles_settle",
         "orders.calendar_watch",
         "orders.recompute_provisional_deadlines",
+        "orders.event_partitions_ensure",
     ],
     "analytics": ["evaluation.*", "dispatch.category_model_train"],
     "notifications": ["citizens.*"],
@@ -353,6 +354,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "orders.prepare_ticket_numbers",
         "schedule": crontab(minute=30, hour="*/6"),  # https://crontab.guru/#30_*/6_*_*_*
         "options": {"expires": 3600},
+    },
+    "orders.event_partitions_ensure": {
+        "task": "orders.event_partitions_ensure",
+        "schedule": crontab(minute=45, hour=1),  # https://crontab.guru/#45_1_*_*_*  daily, months ahead
+        "options": {"expires": 6 * 3600},
     },
     "evaluation.compute_periods": {
         "task": "evaluation.compute_periods",

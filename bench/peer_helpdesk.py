@@ -1,0 +1,200 @@
+"""The peer for the intake benchmark: django-helpdesk 2.6.1 from PyPI, served the same way as ours.
+
+``bench/intake_http.py --peer helpdesk`` uses this. The first run makes a virtual environment under
+``var/peer/`` with ``django-helpdesk==2.6.1`` (PyPI), gunicorn and psycopg, a minimal Django site
+for it (written here, below), and its own PostgreSQL database ``helpdesk_bench`` on the same server.
+Its API (``POST /api/tickets/``, helpdesk's own DRF viewset) is authenticated by DRF tokens, as ours
+is, so neither side pays a password hash per request. Nothing of the peer is committed: it is
+installed from the registry like any dependency, into ``var/`` (ignored by git).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+from environment import BENCH_DATABASE_URL, ROOT
+
+PEER = ROOT / "var" / "peer"
+VENV = PEER / "helpdesk-venv"
+SITE = PEER / "helpdesk_site"
+PYTHON = VENV / "bin" / "python"
+DATABASE_URL = BENCH_DATABASE_URL.rsplit("/", 1)[0] + "/helpdesk_bench"
+REQUIREMENTS = ["django-helpdesk==2.6.1", "gunicorn>=23", "psycopg[binary]>=3.2"]
+
+SETTINGS = '''
+"""A minimal site serving django-helpdesk for the benchmark (bench/peer_helpdesk.py writes it)."""
+from urllib.parse import urlsplit
+
+_url = urlsplit({database_url!r})
+SECRET_KEY = "bench-only"
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+SITE_ID = 1
+INSTALLED_APPS = [
+    "django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes",
+    "django.contrib.sessions", "django.contrib.sites", "django.contrib.messages",
+    "django.contrib.humanize", "django.contrib.staticfiles",
+    "rest_framework", "rest_framework.authtoken", "helpdesk",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+ROOT_URLCONF = "helpdesk_site.urls"
+TEMPLATES = [{{
+    "BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True,
+    "OPTIONS": {{"context_processors": [
+        "django.template.context_processors.request", "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]}},
+}}]
+DATABASES = {{"default": {{
+    "ENGINE": "django.db.backends.postgresql", "NAME": _url.path.lstrip("/"),
+    "USER": _url.username or "postgres", "HOST": _url.hostname, "PORT": _url.port or 5432,
+    "CONN_MAX_AGE": 60,
+}}}}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+USE_TZ = True
+STATIC_URL = "/static/"
+EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+HELPDESK_API_ENABLED = True
+HELPDESK_TEAMS_MODE_ENABLED = False  # pinax-teams is an optional extra (not installed)
+REST_FRAMEWORK = {{"DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"]}}
+LOGGING = {{"version": 1, "root": {{"level": "WARNING"}}}}
+'''
+
+URLS = """
+from django.urls import include, path
+
+urlpatterns = [path("", include("helpdesk.urls"))]
+"""
+
+SETUP = """
+import django
+django.setup()
+from django.contrib.auth.models import User
+from rest_framework.authtoken.models import Token
+from helpdesk.models import Queue
+
+user, _ = User.objects.get_or_create(username="bench", defaults={"is_staff": True, "is_superuser": True})
+queue, _ = Queue.objects.get_or_create(slug="hotline", defaults={"title": "12345"})
+print(Token.objects.get_or_create(user=user)[0].key, queue.pk)
+"""
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "helpdesk_site.settings", "PYTHONPATH": str(PEER)}
+
+
+def prepare() -> tuple[str, int]:
+    """Install the peer if needed, migrate its database; return its API token and queue id."""
+    import psycopg
+
+    if not PYTHON.exists():
+        print("  installing django-helpdesk 2.6.1 from PyPI into var/peer/ ...")
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run([str(PYTHON), "-m", "pip", "install", "-q", *REQUIREMENTS], check=True)
+    SITE.mkdir(parents=True, exist_ok=True)
+    (SITE / "__init__.py").write_text("")
+    (SITE / "settings.py").write_text(SETTINGS.format(database_url=DATABASE_URL))
+    (SITE / "urls.py").write_text(URLS)
+    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = 'helpdesk_bench'").fetchone():
+            connection.execute('CREATE DATABASE "helpdesk_bench"')
+    django_admin = [str(PYTHON), "-m", "django"]
+    subprocess.run([*django_admin, "migrate", "-v0"], check=True, env=_env(), cwd=PEER)
+    out = subprocess.run(
+        [str(PYTHON), "-c", SETUP], check=True, env=_env(), cwd=PEER, capture_output=True, text=True
+    )
+    token, queue = out.stdout.split()
+    return token, int(queue)
+
+
+def bodies(queue: int, contents: list[str], n: int = 200) -> list[dict[str, object]]:
+    """Tickets as helpdesk's API takes them: the same demands as ours, in its fields."""
+    rng = random.Random(12345)
+    return [
+        {
+            "queue": queue,
+            "title": rng.choice(contents)[:20],
+            "description": rng.choice(contents),
+            "submitter_email": f"caller{n}@example.cn",
+            "priority": 3,
+        }
+        for n in range(n)
+    ]
+
+
+class Server:
+    """The peer under gunicorn with the same workers and threads as ours."""
+
+    def __init__(self, port: int, workers: int, threads: int) -> None:
+        self.port, self.workers, self.threads = port, workers, threads
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Server:
+        (SITE / "wsgi_app.py").write_text(
+            "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n"
+        )
+        self.process = subprocess.Popen(
+            [
+                str(PYTHON),
+                "-m",
+                "gunicorn",
+                "helpdesk_site.wsgi_app:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--threads",
+                str(self.threads),
+                "--log-level",
+                "warning",
+                "--keep-alive",
+                "30",
+            ],
+            cwd=PEER,
+            env=_env(),
+            start_new_session=True,
+        )
+        for _ in range(150):
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+                connection.request("GET", "/api/")
+                connection.getresponse().read()
+                return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("django-helpdesk did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def check(port: int, token: str, body: dict[str, object]) -> None:
+    """One create through the peer's API, so a misconfigured peer fails loudly, not as 0 t/s."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request(
+        "POST",
+        "/api/tickets/",
+        body=json.dumps(body).encode(),
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+    )
+    response = connection.getresponse()
+    text = response.read()
+    if response.status != 201:
+        raise RuntimeError(f"django-helpdesk answered {response.status}: {text[:300]!r}")
