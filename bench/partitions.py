@@ -217,6 +217,7 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--open", type=int, default=40_000)
     parser.add_argument("--due", type=int, default=10_000)
+    parser.add_argument("--keep", action="store_true", help="leave the rows (and the flat table) loaded")
     args = parser.parse_args()
     create_database(fresh=False)
     setup_django()
@@ -253,9 +254,10 @@ def main() -> None:
         flat_sweep = sweep_timed(now, args.due)
     finally:
         swap()
-    truncate_work()
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {FLAT}")
+    if not args.keep:
+        truncate_work()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {FLAT}")
 
     print(f"events by month, {args.events:,} events over {args.months} months (same run, same rows):")
     print(f"  {'query':<40} {'partitioned p50 / p95':>24} {'one table p50 / p95':>24}")
