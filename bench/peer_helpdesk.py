@@ -198,3 +198,56 @@ def check(port: int, token: str, body: dict[str, object]) -> None:
     text = response.read()
     if response.status != 201:
         raise RuntimeError(f"django-helpdesk answered {response.status}: {text[:300]!r}")
+
+
+ESCALATION = """
+import datetime as dt, sys, time, uuid
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from helpdesk.models import FollowUp, Queue, Ticket
+
+open_count, due = int(sys.argv[1]), int(sys.argv[2])
+with connection.cursor() as cursor:
+    cursor.execute("TRUNCATE helpdesk_ticket RESTART IDENTITY CASCADE")
+queue, _ = Queue.objects.get_or_create(slug="hotline", defaults={"title": "12345"})
+Queue.objects.filter(pk=queue.pk).update(escalate_days=1)
+now = timezone.now()
+rows = []
+for n in range(open_count):
+    created = now - dt.timedelta(hours=2)
+    rows.append(Ticket(
+        title="暖气不热", queue=queue, created=created, modified=created, status=Ticket.OPEN_STATUS,
+        description="暖气不热，室温只有16度。", priority=3, submitter_email=f"caller{n}@example.cn",
+        secret_key=uuid.uuid4().hex[:36],
+    ))
+Ticket.objects.bulk_create(rows, batch_size=5000)
+# (in case the model stamps its own creation time) the due ones were opened three days ago
+Ticket.objects.filter(pk__lte=due).update(created=now - dt.timedelta(days=3))
+began = time.perf_counter()
+call_command("escalate_tickets")
+elapsed = time.perf_counter() - began
+escalated = Ticket.objects.filter(last_escalation__isnull=False).count()
+assert escalated == due, (escalated, due)
+print(elapsed, FollowUp.objects.count())
+"""
+
+
+def escalation_timed(open_count: int, due: int) -> float:
+    """django-helpdesk's own deadline step, ``manage.py escalate_tickets`` (in process, timed around
+    the command), over ``open_count`` open tickets of which ``due`` are past the queue's one-day
+    escalation; checks that exactly those were escalated. Returns the seconds."""
+    prepare()
+    out = subprocess.run(
+        [str(PYTHON), "-c", ESCALATION, str(open_count), str(due)],
+        check=True,
+        env=_env(),
+        cwd=PEER,
+        capture_output=True,
+        text=True,
+    )
+    elapsed, followups = out.stdout.split()
+    assert int(followups) == due, (followups, due)
+    return float(elapsed)

@@ -1,11 +1,12 @@
 """Benchmark: the deadline sweep's cost follows the number of deadlines due, not the number open.
 
-    .venv/bin/python bench/sweep.py [--open 400000 40000] [--due 4000]
+    .venv/bin/python bench/sweep.py [--open 400000 40000] [--due 4000] [--peer helpdesk]
 
 For each size, loads that many open tickets (COPY), each with a lead assignment whose sign-for and
 handling clocks are running, of which ``--due`` have a step due now (1% of 400,000); then times one
 sweep — wall time and SQL statements — and checks that it took exactly the due steps. The tables
-are emptied between sizes.
+are emptied between sizes. ``--peer helpdesk`` then times django-helpdesk 2.6.1's own escalation
+(``escalate_tickets``, bench/peer_helpdesk.py) over the smallest size with the same number due.
 """
 
 from __future__ import annotations
@@ -137,6 +138,11 @@ def main() -> None:
     )
     parser.add_argument("--open", type=int, nargs="+", default=[400_000, 40_000])
     parser.add_argument("--due", type=int, default=4_000)
+    parser.add_argument(
+        "--peer",
+        choices=["helpdesk"],
+        help="also time django-helpdesk 2.6.1's escalate_tickets at the smallest size (peer_helpdesk.py)",
+    )
     args = parser.parse_args()
     create_database(fresh=False)
     setup_django()
@@ -154,6 +160,11 @@ def main() -> None:
         print(f"  plan: {explain(now)}")
         results.append((open_count, elapsed, queries, again, again_queries))
     truncate()
+    peer = None
+    if args.peer == "helpdesk":
+        import peer_helpdesk
+
+        peer = peer_helpdesk.escalation_timed(min(args.open), args.due)
     print(f"deadline sweep, {args.due:,} deadlines due:")
     for open_count, elapsed, queries, again, again_queries in results:
         print(
@@ -165,6 +176,14 @@ def main() -> None:
         print(
             f"  cost with {largest[0]:,} open / with {smallest[0]:,} open: {largest[1] / smallest[1]:.2f}x "
             f"(target at most 1.5x); {args.due / largest[1]:,.0f} due steps per second taken"
+        )
+    slowest = max(elapsed for _, elapsed, *_ in results)
+    print(f"  target: {args.due:,} due in at most 1 s: slowest sweep {slowest:.2f}s")
+    if peer is not None:
+        smallest = min(results)
+        print(
+            f"  django-helpdesk 2.6.1 escalate_tickets, same run, {args.due:,} of {smallest[0]:,} open due: "
+            f"{peer:.1f}s; ours {smallest[1]:.2f}s: {peer / smallest[1]:.0f}x faster (target at least 100x)"
         )
 
 

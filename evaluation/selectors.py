@@ -280,41 +280,118 @@ def scheme_for(group: str, day: dt.date) -> AssessmentScheme:
     return scheme
 
 
-def unit_operations(
-    units: dict[int, Unit], group: str, since: dt.datetime, until: dt.datetime, now: dt.datetime
-) -> dict[int, dict[str, Any]]:
-    """On-time sign-for and handling, overdue, returns — SQL aggregates over lead assignments."""
-    lead = Assignment.objects.filter(role=AssignmentRole.LEAD, assigned_at__gte=since, assigned_at__lt=until)
-    key = "unit__parent_id" if group == AssessmentGroup.DISTRICT else "unit_id"
-    # only the group's own units (for districts, the units under each government)
-    in_group = lead.filter(**{f"{key}__in": sorted(units)})
-    cutoff = min(now, until)
+def _operations_counters(cutoff: dt.datetime) -> dict[str, Any]:
+    """The lead assignments' counters of a period (the deadlines falling due by ``cutoff``)."""
     sign_due = Q(sign_due_at__isnull=False) & (Q(signed_at__isnull=False) | Q(sign_due_at__lt=cutoff))
     handle_due = Q(handle_due_at__isnull=False) & (Q(replied_at__isnull=False) | Q(handle_due_at__lt=cutoff))
     contact_due = Q(first_contact_due_at__isnull=False) & (
         Q(first_contact_at__isnull=False) | Q(first_contact_due_at__lt=cutoff)
     )
     without_caller = Q(ticket__caller__isnull=True)
-    rows = in_group.values(key).annotate(
-        led=Count("ticket_id", distinct=True),
-        contact_counted=Count("pk", filter=contact_due),
-        contact_on_time=Count("pk", filter=contact_due & Q(first_contact_at__lte=F("first_contact_due_at"))),
-        proactive_counted=Count("pk", filter=without_caller & handle_due),
-        proactive_on_time=Count(
+    return {
+        "led": Count("ticket_id", distinct=True),
+        "contact_counted": Count("pk", filter=contact_due),
+        "contact_on_time": Count(
+            "pk", filter=contact_due & Q(first_contact_at__lte=F("first_contact_due_at"))
+        ),
+        "proactive_counted": Count("pk", filter=without_caller & handle_due),
+        "proactive_on_time": Count(
             "pk", filter=without_caller & handle_due & Q(replied_at__lte=F("handle_due_at"))
         ),
-        sign_counted=Count("pk", filter=sign_due),
-        sign_on_time=Count("pk", filter=sign_due & Q(signed_at__lte=F("sign_due_at"))),
-        handle_counted=Count("pk", filter=handle_due),
-        handle_on_time=Count("pk", filter=handle_due & Q(replied_at__lte=F("handle_due_at"))),
-        overdue=Count(
+        "sign_counted": Count("pk", filter=sign_due),
+        "sign_on_time": Count("pk", filter=sign_due & Q(signed_at__lte=F("sign_due_at"))),
+        "handle_counted": Count("pk", filter=handle_due),
+        "handle_on_time": Count("pk", filter=handle_due & Q(replied_at__lte=F("handle_due_at"))),
+        "overdue": Count(
             "pk",
             filter=Q(replied_at__gt=F("handle_due_at"))
             | Q(replied_at__isnull=True, handle_due_at__lt=cutoff),
         ),
+    }
+
+
+def _lead_in(since: dt.datetime, until: dt.datetime) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(role=AssignmentRole.LEAD, assigned_at__gte=since, assigned_at__lt=until)
+
+
+def _approved_returns(since: dt.datetime, until: dt.datetime) -> QuerySet[ReturnRequest]:
+    return ReturnRequest.objects.filter(
+        requested_at__gte=since, requested_at__lt=until, decision=ReturnDecision.APPROVED
     )
-    stats = {row.pop(key): row for row in rows}
-    if group == AssessmentGroup.DISTRICT:  # the government's own tickets count too
+
+
+def operations_by_unit_and_district(
+    since: dt.datetime, until: dt.datetime, now: dt.datetime
+) -> dict[str, dict[int, dict[str, Any]]]:
+    """Every unit's operations of the period in two reads of the month's lead assignments — by unit,
+    and by the unit's parent (a district government: the district group) — and the approved returns
+    likewise, for a run over every group (``unit_operations(shared=…)``); six groups each reading
+    the month again cost a pass each."""
+    counters = _operations_counters(min(now, until))
+    lead = _lead_in(since, until)
+    under_a_parent = lead.filter(unit__parent__isnull=False)
+    returns = _approved_returns(since, until)
+    return {
+        "unit": _keyed(lead.values("unit_id").annotate(**counters), "unit_id"),
+        "parent": _keyed(under_a_parent.values("unit__parent_id").annotate(**counters), "unit__parent_id"),
+        "returned_unit": _keyed(returns.values("unit_id").annotate(returned=Count("pk")), "unit_id"),
+        "returned_parent": _keyed(
+            returns.filter(unit__parent__isnull=False)
+            .values("unit__parent_id")
+            .annotate(returned=Count("pk")),
+            "unit__parent_id",
+        ),
+    }
+
+
+def _keyed(rows: Any, key: str) -> dict[int, dict[str, Any]]:
+    """Grouped rows by their group's id, the id taken out of each row."""
+    return {row[key]: {name: value for name, value in row.items() if name != key} for row in rows.order_by()}
+
+
+def unit_operations(
+    units: dict[int, Unit],
+    group: str,
+    since: dt.datetime,
+    until: dt.datetime,
+    now: dt.datetime,
+    *,
+    shared: dict[Any, Any] | None = None,
+) -> dict[int, dict[str, Any]]:
+    """On-time sign-for and handling, overdue, returns — SQL aggregates over lead assignments.
+
+    A district government's figures are those of the units under it (``parent``), and the tickets
+    it led itself count too. With ``shared`` (a run over every group) they are taken from one read
+    for all groups (:func:`operations_by_unit_and_district`)."""
+    district = group == AssessmentGroup.DISTRICT
+    if shared is not None:
+        shared_key = ("operations", since, until)
+        if shared_key not in shared:
+            shared[shared_key] = operations_by_unit_and_district(since, until, now)
+        by = shared[shared_key]
+        rows, returns = (
+            (by["parent"], by["returned_parent"]) if district else (by["unit"], by["returned_unit"])
+        )
+        stats = {pk: dict(rows[pk]) for pk in units if pk in rows}
+        if district:
+            for pk in units:
+                if by["unit"].get(pk, {}).get("led"):
+                    entry = stats.setdefault(pk, {"led": 0})
+                    entry["led"] = entry.get("led", 0) + by["unit"][pk]["led"]
+        for pk in units:
+            if pk in returns:
+                stats.setdefault(pk, {})["returned"] = returns[pk]["returned"]
+        return stats
+    lead = _lead_in(since, until)
+    key = "unit__parent_id" if district else "unit_id"
+    # only the group's own units (for districts, the units under each government)
+    rows_in_group = (
+        lead.filter(**{f"{key}__in": sorted(units)})
+        .values(key)
+        .annotate(**_operations_counters(min(now, until)))
+    )
+    stats = {row.pop(key): row for row in rows_in_group}
+    if district:  # the government's own tickets count too
         for row in (
             lead.filter(unit__assessment_group=AssessmentGroup.DISTRICT)
             .values("unit_id")
@@ -322,18 +399,13 @@ def unit_operations(
         ):
             entry = stats.setdefault(row["unit_id"], {"led": 0})
             entry["led"] = entry.get("led", 0) + row["led"]
-    returns_key = "unit__parent_id" if group == AssessmentGroup.DISTRICT else "unit_id"
     for row in (
-        ReturnRequest.objects.filter(
-            requested_at__gte=since,
-            requested_at__lt=until,
-            decision=ReturnDecision.APPROVED,
-            **{f"{returns_key}__in": sorted(units)},
-        )
-        .values(returns_key)
+        _approved_returns(since, until)
+        .filter(**{f"{key}__in": sorted(units)})
+        .values(key)
         .annotate(n=Count("pk"))
     ):
-        stats.setdefault(row[returns_key], {})["returned"] = row["n"]
+        stats.setdefault(row[key], {})["returned"] = row["n"]
     return stats
 
 

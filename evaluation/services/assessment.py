@@ -60,7 +60,7 @@ def period_scores_compute(
     tallies = scoring.tally(
         _facts(group, scheme, start, since, until, shared), count_rework_rounds=scheme.count_rework_rounds
     )
-    operations = selectors.unit_operations(units, group, since, until, now)
+    operations = selectors.unit_operations(units, group, since, until, now, shared=shared)
     if shared is None:
         shared = {}
     if ("dispatch", since, until) not in shared:

@@ -166,6 +166,8 @@ def test_one_read_for_every_group_scores_as_each_group_alone(dataset, settings) 
 
     fields = ("unit_id", "group", "callbacks", "valid_callbacks", "contacted", "resolved", "satisfied")
     fields += ("basic", "unsatisfied", "repeats", "exempt", "composite", "rank")
+    # what the lead assignments give (one read by unit and one by district when shared)
+    fields += ("tickets", "signed_on_time_rate", "handled_on_time_rate", "overdue", "return_rate")
 
     def snapshot() -> list[tuple]:  # type: ignore[type-arg]
         return sorted(PeriodScore.objects.filter(label="2026-11").values_list(*fields))
@@ -175,8 +177,11 @@ def test_one_read_for_every_group_scores_as_each_group_alone(dataset, settings) 
         period_scores_compute(group=group, day=NOVEMBER, shared=shared)
     together = snapshot()
     assert [key[0] for key in shared].count("facts") == 1  # the callbacks were read once for all
+    assert [key[0] for key in shared].count("operations") == 1  # and the lead assignments
     for group in GROUPS:
         period_scores_compute(group=group, day=NOVEMBER)
     alone = snapshot()
     assert together == alone
     assert {row[1] for row in together} >= {"street", "district"}
+    district = next(row for row in together if row[1] == "district")
+    assert district[fields.index("tickets")] == 8  # the streets' tickets, under their district
