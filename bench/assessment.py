@@ -386,6 +386,7 @@ def main() -> None:
         f"peak RSS {rss_after / 1024:.0f} MB (was {rss_before / 1024:.0f} MB before)"
     )
     print(f"  raw SQL aggregate (same counting rules, grouped by unit, {len(raw)} units): {raw_seconds:.2f}s")
+    print(f"  all groups / raw SQL, same run: {total / raw_seconds:.2f}x (target at most 2x)")
     print(
         f"  streets' further indicators: first contact on time {extras['first_contact'] or 0:.1f}% "
         f"(mean), first-time resolution {extras['first_time'] or 0:.1f}% (mean), "

@@ -61,13 +61,13 @@ def period_scores_compute(
         _facts(group, scheme, start, since, until, shared), count_rework_rounds=scheme.count_rework_rounds
     )
     operations = selectors.unit_operations(units, group, since, until, now, shared=shared)
+    proactive = selectors.proactive_outcomes(units, group, since, until, shared=shared)
     if shared is None:
         shared = {}
     if ("dispatch", since, until) not in shared:
         shared[("dispatch", since, until)] = dispatch_statistics(start=since, end=until, now=now)
     dispatch = shared[("dispatch", since, until)]
     per_thousand = selectors.volume_per_thousand(units, group, since, until)
-    proactive = selectors.proactive_outcomes(units, group, since, until)
     label = scoring.period_label(start, scheme.period_start_day)
     scored: dict[int, PeriodScore] = {}
     for pk, unit in units.items():

@@ -193,3 +193,33 @@ def test_the_nightly_read_for_every_group_counts_repeats_as_one_group_alone(mont
         together.composite,
     ) == counted
     assert together.repeats == (1 if window else 0)
+
+
+def test_a_complaint_after_proactive_work_counts_alike_alone_and_for_every_group(month, cast, city) -> None:  # type: ignore[no-untyped-def]
+    from evaluation.models import Verification
+    from evaluation.services import GROUPS
+    from orders.models import Ticket
+
+    check = Verification.objects.get(verified=True)
+    work = check.ticket
+    # a citizen reports the same problem at the same place the next day: the work did not hold
+    again = cast.create(category=work.category, region=work.region, caller_phone="13900000009")
+    Ticket.objects.filter(pk=again.pk).update(created_at=check.at + dt.timedelta(days=1))
+    # the same problem at another place does not count against it
+    elsewhere = cast.create(category=work.category, region=work.region.parent, caller_phone="13900000010")
+    Ticket.objects.filter(pk=elsewhere.pk).update(created_at=check.at + dt.timedelta(days=1))
+
+    def proactive(group: str, code: str) -> tuple:  # type: ignore[type-arg]
+        row = PeriodScore.objects.get(group=group, unit__code=code, label="2026-11")
+        return (row.proactive_tickets, row.proactive_verified_rate, row.proactive_repeat_rate)
+
+    for group in ("street", "district"):
+        period_scores_compute(group=group, day=DAY)
+    alone = (proactive("street", city.street), proactive("district", city.district))
+    assert alone == ((1, 100.0, 100.0), (1, 100.0, 100.0))
+
+    shared: dict[object, object] = {}
+    for group in GROUPS:
+        period_scores_compute(group=group, day=DAY, shared=shared)
+    assert (proactive("street", city.street), proactive("district", city.district)) == alone
+    assert [key[0] for key in shared].count("proactive") == 1  # the verifications read once for all
