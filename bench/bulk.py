@@ -77,3 +77,17 @@ def truncate_work(*, callers: bool = False) -> None:
         tables += ["hotline_callerflag", "orders_caller"]
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
+def street_tickets_reference() -> tuple[list[tuple[int, str]], list[tuple[int, int, str]], dict[str, int]]:
+    """What a generated street ticket is made of: the category leaves (id, default urgency), the
+    subdistricts (id, district id, code) and each street office by its region's code."""
+    from dispatch.directory.models import Region, Unit
+    from dispatch.directory.reads import category_leaves
+
+    leaves = list(category_leaves().values_list("pk", "default_urgency"))
+    streets = list(
+        Region.objects.filter(level="street", kind="subdistrict").values_list("pk", "parent_id", "code")
+    )
+    offices = dict(Unit.objects.filter(kind="street_office").values_list("region__code", "pk"))
+    return leaves, streets, offices

@@ -56,10 +56,23 @@ def create_database(*, fresh: bool) -> None:
 
 
 class GunicornServer:
-    """gunicorn serving the project on the bench database, for HTTP benchmarks."""
+    """gunicorn serving the project on the bench database, for HTTP benchmarks — or, given its
+    own Python, site module and environment, a peer (bench/peer_helpdesk.py)."""
 
-    def __init__(self, port: int, workers: int = 4, threads: int = 1) -> None:
+    def __init__(
+        self,
+        port: int,
+        workers: int = 4,
+        threads: int = 1,
+        *,
+        python: str = sys.executable,
+        app: str = "config.wsgi:application",
+        cwd: Path = ROOT,
+        env: dict[str, str] | None = None,
+        probe: str = "/accounts/login/",
+    ) -> None:
         self.port, self.workers, self.threads = port, workers, threads
+        self.python, self.app, self.cwd, self.env, self.probe = python, app, cwd, env, probe
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> GunicornServer:
@@ -68,10 +81,10 @@ class GunicornServer:
 
         self.process = subprocess.Popen(
             [
-                sys.executable,
+                self.python,
                 "-m",
                 "gunicorn",
-                "config.wsgi:application",
+                self.app,
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
@@ -83,19 +96,19 @@ class GunicornServer:
                 "--keep-alive",
                 "30",
             ],
-            cwd=ROOT,
-            env=bench_env(),
+            cwd=self.cwd,
+            env=self.env if self.env is not None else bench_env(),
             start_new_session=True,
         )
-        for _ in range(100):
+        for _ in range(150):
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
-                connection.request("GET", "/accounts/login/")
+                connection.request("GET", self.probe)
                 connection.getresponse().read()
                 return self
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
+        raise RuntimeError(f"gunicorn did not start ({self.app})")
 
     def __exit__(self, *exc: object) -> None:
         import signal

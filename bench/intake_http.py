@@ -219,7 +219,7 @@ def main() -> None:
             server = (
                 GunicornServer(args.port, args.workers, args.threads)
                 if label == "ours"
-                else peer_helpdesk.Server(args.port, args.workers, args.threads)
+                else peer_helpdesk.server(args.port, args.workers, args.threads)
             )
             with server:
                 if label != "ours":

@@ -45,19 +45,13 @@ KINDS = [
 
 
 def load_history(tickets: int, months: int, now: dt.datetime) -> None:
-    from bulk import copy_rows, max_id
+    from bulk import copy_rows, max_id, street_tickets_reference
     from django.db import connection
 
-    from dispatch.directory.models import Region, Unit
-    from dispatch.directory.reads import category_leaves
     from orders.models import Ticket
 
     rng = random.Random(7)
-    leaves = list(category_leaves().values_list("pk", "default_urgency"))
-    streets = list(
-        Region.objects.filter(level="street", kind="subdistrict").values_list("pk", "parent_id", "code")
-    )
-    offices = dict(Unit.objects.filter(kind="street_office").values_list("region__code", "pk"))
+    leaves, streets, offices = street_tickets_reference()
     span = dt.timedelta(days=30.4 * months)
 
     def rows():

@@ -14,12 +14,10 @@ import http.client
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
-import time
 
-from environment import BENCH_DATABASE_URL, ROOT
+from environment import BENCH_DATABASE_URL, ROOT, GunicornServer
 
 PEER = ROOT / "var" / "peer"
 VENV = PEER / "helpdesk-venv"
@@ -137,52 +135,15 @@ def bodies(queue: int, contents: list[str], n: int = 200) -> list[dict[str, obje
     ]
 
 
-class Server:
+def server(port: int, workers: int, threads: int) -> GunicornServer:
     """The peer under gunicorn with the same workers and threads as ours."""
-
-    def __init__(self, port: int, workers: int, threads: int) -> None:
-        self.port, self.workers, self.threads = port, workers, threads
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> Server:
-        (SITE / "wsgi_app.py").write_text(
-            "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n"
-        )
-        self.process = subprocess.Popen(
-            [
-                str(PYTHON),
-                "-m",
-                "gunicorn",
-                "helpdesk_site.wsgi_app:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--threads",
-                str(self.threads),
-                "--log-level",
-                "warning",
-                "--keep-alive",
-                "30",
-            ],
-            cwd=PEER,
-            env=_env(),
-            start_new_session=True,
-        )
-        for _ in range(150):
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
-                connection.request("GET", "/api/")
-                connection.getresponse().read()
-                return self
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("django-helpdesk did not start")
-
-    def __exit__(self, *exc: object) -> None:
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(timeout=30)
+    (SITE / "wsgi_app.py").write_text(
+        "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n"
+    )
+    return GunicornServer(
+        port, workers, threads, python=str(PYTHON), app="helpdesk_site.wsgi_app:application",
+        cwd=PEER, env=_env(), probe="/api/",
+    )  # fmt: skip
 
 
 def check(port: int, token: str, body: dict[str, object]) -> None:

@@ -29,19 +29,13 @@ def truncate() -> None:
 
 
 def load(open_count: int, due_count: int, now: dt.datetime) -> None:
-    from bulk import copy_rows, max_id
+    from bulk import copy_rows, max_id, street_tickets_reference
     from django.db import connection
 
-    from dispatch.directory.models import Region, Unit
-    from dispatch.directory.reads import category_leaves
     from orders.models import Assignment, Ticket
 
     rng = random.Random(1)
-    leaves = list(category_leaves().values_list("pk", "default_urgency"))
-    streets = list(
-        Region.objects.filter(level="street", kind="subdistrict").values_list("pk", "parent_id", "code")
-    )
-    offices = dict(Unit.objects.filter(kind="street_office").values_list("region__code", "pk"))
+    leaves, streets, offices = street_tickets_reference()
     due_rows = set(rng.sample(range(open_count), due_count))
     tickets = []
     for n in range(open_count):

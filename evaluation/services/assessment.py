@@ -16,7 +16,7 @@ from dispatch.directory.models import Unit
 from dispatch.selectors import dispatch_statistics
 from orders import clock
 
-from .. import counting, scoring, selectors
+from .. import counting, operation_reads, scoring, selectors
 from ..models import (
     AssessmentScheme,
     PeriodScore,
@@ -60,14 +60,14 @@ def period_scores_compute(
     tallies = scoring.tally(
         _facts(group, scheme, start, since, until, shared), count_rework_rounds=scheme.count_rework_rounds
     )
-    operations = selectors.unit_operations(units, group, since, until, now, shared=shared)
-    proactive = selectors.proactive_outcomes(units, group, since, until, shared=shared)
+    operations = operation_reads.unit_operations(units, group, since, until, now, shared=shared)
+    proactive = operation_reads.proactive_outcomes(units, group, since, until, shared=shared)
     if shared is None:
         shared = {}
     if ("dispatch", since, until) not in shared:
         shared[("dispatch", since, until)] = dispatch_statistics(start=since, end=until, now=now)
     dispatch = shared[("dispatch", since, until)]
-    per_thousand = selectors.volume_per_thousand(units, group, since, until)
+    per_thousand = operation_reads.volume_per_thousand(units, group, since, until)
     label = scoring.period_label(start, scheme.period_start_day)
     scored: dict[int, PeriodScore] = {}
     for pk, unit in units.items():
